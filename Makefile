@@ -1,0 +1,93 @@
+# Porto — top-level build.
+#   make              kernel + libc + every app in apps/<name>/ -> build/<name>.elf
+#   make iso APP=x    GRUB rescue ISO for build/x.elf -> build/x.iso
+#   make test         host unit tests + QEMU boot tests (summary line "N passed, N failed")
+#   make deps         install the Debian packages Porto needs (scripts/install-deps)
+# Subsystems add their objects through the *.mk fragments included below, so that
+# independent parts of the tree never need to edit this file.
+
+BUILD   := build
+CC      := gcc
+LD      := ld
+OBJCOPY := objcopy
+STRIP   := strip
+
+NEWLIB_VER  := 3.3.0
+NEWLIB_TAR  := /usr/src/newlib/newlib-$(NEWLIB_VER).tar.xz
+NEWLIB_DIR  := $(BUILD)/newlib
+NEWLIB_INC  := $(NEWLIB_DIR)/x86_64-elf/include
+NEWLIB_LIB  := $(NEWLIB_DIR)/x86_64-elf/lib
+NEWLIB_STAMP := $(NEWLIB_DIR)/.built
+
+# Flags for everything that runs on the bare machine. No red zone: we take faults on the
+# current stack. SSE stays on (boot enables it) so apps and newlib may use floating point.
+TARGET_CFLAGS := -std=c11 -O2 -g -Wall -Wextra -Werror -ffreestanding -fno-pic -fno-pie \
+	-mno-red-zone -mcmodel=small -fno-stack-protector -fno-omit-frame-pointer \
+	-msse4.2 -MMD -MP
+CPPFLAGS := -I. -Iinclude -isystem $(NEWLIB_INC) -D_DEFAULT_SOURCE -DPORTO_BARE=1
+ASFLAGS  := -g
+
+# Objects of the unikernel proper (everything but the app). Fragments append to these.
+BOOT_SRCS   := $(wildcard boot/*.S)
+KERNEL_SRCS := $(wildcard kernel/*.c)
+LIBC_SRCS   := $(wildcard libc/*.c)
+DRIVER_SRCS :=
+NET_SRCS    :=
+-include drivers/drivers.mk
+-include net/net.mk
+
+PORTO_SRCS := $(BOOT_SRCS) $(KERNEL_SRCS) $(LIBC_SRCS) $(DRIVER_SRCS) $(NET_SRCS)
+PORTO_OBJS := $(patsubst %,$(BUILD)/obj/%.o,$(PORTO_SRCS))
+APPS       := $(notdir $(patsubst %/,%,$(dir $(wildcard apps/*/main.c))))
+APP_ELFS   := $(patsubst %,$(BUILD)/%.elf,$(APPS))
+
+LIBGCC := $(shell $(CC) -print-libgcc-file-name)
+
+.PHONY: all deps test unit-test boot-test iso clean distclean fuzz demo bench format
+all: $(APP_ELFS)
+
+deps:
+	scripts/install-deps
+
+$(NEWLIB_STAMP): scripts/build-newlib
+	scripts/build-newlib $(NEWLIB_TAR) $(NEWLIB_DIR)
+
+$(BUILD)/obj/%.c.o: %.c $(NEWLIB_STAMP)
+	@mkdir -p $(dir $@)
+	$(CC) $(TARGET_CFLAGS) $(CPPFLAGS) -c $< -o $@
+
+$(BUILD)/obj/%.S.o: %.S
+	@mkdir -p $(dir $@)
+	$(CC) $(ASFLAGS) $(CPPFLAGS) -c $< -o $@
+
+$(BUILD)/libporto.a: $(PORTO_OBJS)
+	@rm -f $@
+	ar rcs $@ $^
+
+# One job image per app: app objects + Porto + newlib, linked at 1 MiB. The .elf is what
+# loaders boot (stripped); the .debug.elf keeps symbols for gdb and addr2line.
+.SECONDEXPANSION:
+$(BUILD)/%.debug.elf: $$(patsubst %,$(BUILD)/obj/%.o,$$(wildcard apps/$$*/*.c)) $(BUILD)/libporto.a linker.ld
+	$(LD) -n -nostdlib -static -T linker.ld -z max-page-size=0x1000 -o $@ \
+		$(BUILD)/obj/boot/entry.S.o $(filter %.o,$^) \
+		--start-group $(BUILD)/libporto.a $(NEWLIB_LIB)/libm.a $(NEWLIB_LIB)/libc.a $(LIBGCC) --end-group
+
+$(BUILD)/%.elf: $(BUILD)/%.debug.elf
+	$(STRIP) -o $@ $<
+	@scripts/check-image $@
+
+iso: $(BUILD)/$(APP).elf
+	scripts/make-iso $(BUILD)/$(APP).elf $(BUILD)/$(APP).iso "$(ARGS)"
+
+-include tests/tests.mk
+
+clean:
+	rm -rf $(BUILD)/obj $(BUILD)/*.elf $(BUILD)/*.a $(BUILD)/*.iso $(BUILD)/host
+
+distclean:
+	rm -rf $(BUILD)
+
+format:
+	clang-format -i $$(git ls-files '*.c' '*.h')
+
+-include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)

@@ -1,0 +1,20 @@
+/* kernel/console.h — COM1 serial console (16550, 115200 8N1) and the kernel's printf. */
+#ifndef PORTO_CONSOLE_H
+#define PORTO_CONSOLE_H
+#include <stdarg.h>
+#include <stddef.h>
+
+void console_init(void);
+void console_putc(char c);
+void console_write(const char *s, size_t n);
+/* Optional hook that also receives everything written (the job layer forwards rank output
+ * to rank 0 through it). NULL to remove. */
+void console_set_tap(void (*tap)(const char *s, size_t n));
+
+/* printf subset: %d %i %u %x %X %o %c %s %p %% with flags '-' '0' ' ' '+', width,
+ * precision for %s, length modifiers hh h l ll z t j. No floating point. */
+int kprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+int kvprintf(const char *fmt, va_list ap);
+int ksnprintf(char *buf, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+int kvsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
+#endif

@@ -1,0 +1,46 @@
+/* kernel/kernel.h — machine-wide services: exit, panic, boot information. */
+#ifndef PORTO_KERNEL_H
+#define PORTO_KERNEL_H
+#include <stddef.h>
+#include <stdint.h>
+#include <stdnoreturn.h>
+
+/* Stop the machine with an exit code. Under QEMU with isa-debug-exit (iobase 0xf4) the QEMU
+ * process exits with status (code << 1) | 1; otherwise the CPU halts forever. Runs the exit
+ * hooks first (the job layer reports the code to rank 0). */
+noreturn void kernel_exit(int code);
+noreturn void panic(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void kernel_at_exit(void (*hook)(int code)); /* at most 4 hooks, run last-added first */
+
+/* Multiboot modules, by name (the basename of the module's first word). */
+struct module {
+    const char *name;
+    const char *cmdline;
+    const uint8_t *data;
+    size_t size;
+};
+const struct module *module_find(const char *name);
+int module_count(void);
+const struct module *module_get(int i);
+
+static inline void cpu_pause(void) { __asm__ volatile("pause"); }
+static inline void outb(uint16_t port, uint8_t v) { __asm__ volatile("outb %0, %1" ::"a"(v), "Nd"(port)); }
+static inline void outw(uint16_t port, uint16_t v) { __asm__ volatile("outw %0, %1" ::"a"(v), "Nd"(port)); }
+static inline void outl(uint16_t port, uint32_t v) { __asm__ volatile("outl %0, %1" ::"a"(v), "Nd"(port)); }
+static inline uint8_t inb(uint16_t port) { uint8_t v; __asm__ volatile("inb %1, %0" : "=a"(v) : "Nd"(port)); return v; }
+static inline uint16_t inw(uint16_t port) { uint16_t v; __asm__ volatile("inw %1, %0" : "=a"(v) : "Nd"(port)); return v; }
+static inline uint32_t inl(uint16_t port) { uint32_t v; __asm__ volatile("inl %1, %0" : "=a"(v) : "Nd"(port)); return v; }
+/* 32-bit MMIO; volatile so the compiler neither merges nor reorders device accesses.
+ * Host test builds (PORTO_HOST) route them to a device model instead. */
+#ifdef PORTO_HOST
+uint32_t mmio_read32(volatile void *base, uint32_t off);
+void mmio_write32(volatile void *base, uint32_t off, uint32_t v);
+#else
+static inline uint32_t mmio_read32(volatile void *base, uint32_t off) { return *(volatile uint32_t *)((volatile uint8_t *)base + off); }
+static inline void mmio_write32(volatile void *base, uint32_t off, uint32_t v) { *(volatile uint32_t *)((volatile uint8_t *)base + off) = v; }
+#endif
+#define barrier() __asm__ volatile("" ::: "memory")
+#define wmb() __asm__ volatile("sfence" ::: "memory")
+#define rmb() __asm__ volatile("lfence" ::: "memory")
+#define mb() __asm__ volatile("mfence" ::: "memory")
+#endif
