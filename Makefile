@@ -6,6 +6,7 @@
 # Subsystems add their objects through the *.mk fragments included below, so that
 # independent parts of the tree never need to edit this file.
 
+.DEFAULT_GOAL := all
 BUILD   := build
 CC      := gcc
 LD      := ld
@@ -23,8 +24,10 @@ NEWLIB_STAMP := $(NEWLIB_DIR)/.built
 # current stack. SSE stays on (boot enables it) so apps and newlib may use floating point.
 TARGET_CFLAGS := -std=c11 -O2 -g -Wall -Wextra -Werror -ffreestanding -fno-pic -fno-pie \
 	-mno-red-zone -mcmodel=small -fno-stack-protector -fno-omit-frame-pointer \
-	-msse4.2 -MMD -MP
-CPPFLAGS := -I. -Iinclude -isystem $(NEWLIB_INC) -D_DEFAULT_SOURCE -DPORTO_BARE=1
+	-MMD -MP
+# Porto provides clock_gettime with a monotonic clock (libc/syscalls.c): tell newlib.
+CPPFLAGS := -I. -Iinclude -isystem $(NEWLIB_INC) -D_DEFAULT_SOURCE -DPORTO_BARE=1 \
+	-D_POSIX_TIMERS=1 -D_POSIX_MONOTONIC_CLOCK=200112L
 ASFLAGS  := -g
 
 # Objects of the unikernel proper (everything but the app). Fragments append to these.
@@ -40,8 +43,12 @@ PORTO_SRCS := $(BOOT_SRCS) $(KERNEL_SRCS) $(LIBC_SRCS) $(DRIVER_SRCS) $(NET_SRCS
 PORTO_OBJS := $(patsubst %,$(BUILD)/obj/%.o,$(PORTO_SRCS))
 APPS       := $(notdir $(patsubst %/,%,$(dir $(wildcard apps/*/main.c))))
 APP_ELFS   := $(patsubst %,$(BUILD)/%.elf,$(APPS))
+APP_OBJS   := $(patsubst %,$(BUILD)/obj/%.o,$(wildcard apps/*/*.c))
+# Named here so make treats them as real targets: a deleted object gets rebuilt.
+$(PORTO_OBJS) $(APP_OBJS): $(NEWLIB_STAMP)
 
 LIBGCC := $(shell $(CC) -print-libgcc-file-name)
+
 
 .PHONY: all deps test unit-test boot-test iso clean distclean fuzz demo bench format
 all: $(APP_ELFS)
@@ -52,7 +59,7 @@ deps:
 $(NEWLIB_STAMP): scripts/build-newlib
 	scripts/build-newlib $(NEWLIB_TAR) $(NEWLIB_DIR)
 
-$(BUILD)/obj/%.c.o: %.c $(NEWLIB_STAMP)
+$(BUILD)/obj/%.c.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(TARGET_CFLAGS) $(CPPFLAGS) -c $< -o $@
 
@@ -60,17 +67,16 @@ $(BUILD)/obj/%.S.o: %.S
 	@mkdir -p $(dir $@)
 	$(CC) $(ASFLAGS) $(CPPFLAGS) -c $< -o $@
 
-$(BUILD)/libporto.a: $(PORTO_OBJS)
-	@rm -f $@
-	ar rcs $@ $^
-
-# One job image per app: app objects + Porto + newlib, linked at 1 MiB. The .elf is what
-# loaders boot (stripped); the .debug.elf keeps symbols for gdb and addr2line.
+# One job image per app: app objects + every Porto object (not an archive: the kernel finds
+# the NIC registry and the job layer through weak symbols, which archives would not pull in)
+# + newlib, linked at 1 MiB. The .elf is what loaders boot (stripped); the .debug.elf keeps
+# symbols for gdb and addr2line.
 .SECONDEXPANSION:
-$(BUILD)/%.debug.elf: $$(patsubst %,$(BUILD)/obj/%.o,$$(wildcard apps/$$*/*.c)) $(BUILD)/libporto.a linker.ld
-	$(LD) -n -nostdlib -static -T linker.ld -z max-page-size=0x1000 -o $@ \
-		$(BUILD)/obj/boot/entry.S.o $(filter %.o,$^) \
-		--start-group $(BUILD)/libporto.a $(NEWLIB_LIB)/libm.a $(NEWLIB_LIB)/libc.a $(LIBGCC) --end-group
+$(BUILD)/%.debug.elf: $$(addprefix $(BUILD)/obj/,$$(addsuffix .o,$$(wildcard apps/$$*/*.c))) $(PORTO_OBJS) linker.ld
+	$(LD) -n -nostdlib -static -T linker.ld -z max-page-size=0x1000 -z noexecstack \
+		--no-warn-rwx-segments -o $@ \
+		$(filter %.o,$^) \
+		--start-group $(NEWLIB_LIB)/libm.a $(NEWLIB_LIB)/libc.a $(LIBGCC) --end-group
 
 $(BUILD)/%.elf: $(BUILD)/%.debug.elf
 	$(STRIP) -o $@ $<
@@ -82,7 +88,7 @@ iso: $(BUILD)/$(APP).elf
 -include tests/tests.mk
 
 clean:
-	rm -rf $(BUILD)/obj $(BUILD)/*.elf $(BUILD)/*.a $(BUILD)/*.iso $(BUILD)/host
+	rm -rf $(BUILD)/obj $(BUILD)/*.elf $(BUILD)/*.iso $(BUILD)/host
 
 distclean:
 	rm -rf $(BUILD)

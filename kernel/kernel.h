@@ -9,6 +9,15 @@
  * process exits with status (code << 1) | 1; otherwise the CPU halts forever. Runs the exit
  * hooks first (the job layer reports the code to rank 0). */
 noreturn void kernel_exit(int code);
+/* Stop at once: no exit hooks (used when the hooks themselves may be broken). */
+noreturn void kernel_halt(int code);
+
+/* Exit codes Porto itself uses (apps use 0..63 by convention). */
+#define PORTO_EXIT_SIGNAL_BASE 64 /* abort() and other raised signals: 64 + signal */
+#define PORTO_EXIT_FAULT 100      /* CPU exception */
+#define PORTO_EXIT_PANIC 101      /* kernel panic or bad boot configuration */
+#define PORTO_EXIT_NONIC 102      /* an app needed a NIC and none works */
+#define PORTO_EXIT_JOB 103        /* job formation or a peer failed */
 noreturn void panic(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void kernel_at_exit(void (*hook)(int code)); /* at most 4 hooks, run last-added first */
 

@@ -1,0 +1,27 @@
+/*
+ * include/porto.h — what a Porto app may ask of the machine beyond libc.
+ * Apps are ordinary C (`int main(int argc, char **argv)`, stdio, malloc, math); this header
+ * adds the kernel command line, the clock, the job (rank, size) and the messaging engine.
+ */
+#ifndef PORTO_H
+#define PORTO_H
+#include <stdint.h>
+
+/* Kernel command-line words (`key=value` before `--`): the value, "" for a bare key, NULL if
+ * absent; the integer form exits with a clear message when the value is not a number. */
+const char *porto_arg(const char *key);
+int64_t porto_arg_int(const char *key, int64_t def);
+
+/* Nanoseconds since the kernel started (TSC), and the raw TSC with its frequency. */
+uint64_t porto_time_ns(void);
+uint64_t porto_tsc(void);
+uint64_t porto_tsc_hz(void);
+
+/* The job: this node's rank and the number of ranks (0 and 1 when not started as a job). */
+int porto_rank(void);
+int porto_nodes(void);
+
+/* The messaging engine of this node (net/ap.h), set up by the job layer; NULL outside a job. */
+struct ap;
+struct ap *porto_ap(void);
+#endif

@@ -1,0 +1,75 @@
+/*
+ * kernel/console.c — the serial console: COM1 16550 at 115200 8N1, polled, no interrupts.
+ * Every byte Porto prints goes through console_write(); a tap (the job layer) may see it too.
+ */
+#include "kernel/console.h"
+#include "kernel/kernel.h"
+
+#define COM1 0x3f8
+#define UART_THR 0 /* transmit holding */
+#define UART_IER 1 /* interrupt enable */
+#define UART_FCR 2 /* FIFO control */
+#define UART_LCR 3 /* line control; bit 7 = divisor latch access */
+#define UART_MCR 4 /* modem control */
+#define UART_LSR 5 /* line status; bit 5 = THR empty */
+#define UART_LSR_THRE 0x20
+
+static void (*console_tap)(const char *s, size_t n);
+static int tap_busy; /* a tap that prints must not recurse into itself */
+
+void console_init(void)
+{
+    outb(COM1 + UART_IER, 0x00);
+    outb(COM1 + UART_LCR, 0x80);
+    outb(COM1 + 0, 0x01); /* divisor 1 = 115200 baud */
+    outb(COM1 + 1, 0x00);
+    outb(COM1 + UART_LCR, 0x03); /* 8N1 */
+    outb(COM1 + UART_FCR, 0xc7); /* FIFO on, cleared, 14-byte threshold */
+    outb(COM1 + UART_MCR, 0x03); /* DTR, RTS; OUT2 off: no interrupt line */
+}
+
+static void uart_putc(char c)
+{
+    /* Bounded wait: a missing UART must not hang the machine. */
+    for (int i = 0; i < 100000 && !(inb(COM1 + UART_LSR) & UART_LSR_THRE); i++)
+        cpu_pause();
+    outb(COM1 + UART_THR, (uint8_t)c);
+}
+
+void console_putc(char c)
+{
+    if (c == '\n')
+        uart_putc('\r');
+    uart_putc(c);
+}
+
+void console_write(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        console_putc(s[i]);
+    if (console_tap && !tap_busy) {
+        tap_busy = 1;
+        console_tap(s, n);
+        tap_busy = 0;
+    }
+}
+
+void console_set_tap(void (*tap)(const char *s, size_t n)) { console_tap = tap; }
+
+int kvprintf(const char *fmt, va_list ap)
+{
+    char buf[512];
+    int n = kvsnprintf(buf, sizeof buf, fmt, ap);
+    size_t len = n < (int)sizeof buf ? (size_t)n : sizeof buf - 1;
+    console_write(buf, len);
+    return n;
+}
+
+int kprintf(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int n = kvprintf(fmt, ap);
+    va_end(ap);
+    return n;
+}

@@ -1,0 +1,15 @@
+/* kernel/porto.c — include/porto.h's kernel part: command line and clock for apps. */
+#include "porto.h"
+#include "kernel/cmdline.h"
+#include "kernel/tsc.h"
+
+const char *porto_arg(const char *key) { return karg(key); }
+int64_t porto_arg_int(const char *key, int64_t def) { return karg_int(key, def); }
+uint64_t porto_time_ns(void) { return time_ns(); }
+uint64_t porto_tsc(void) { return tsc_now(); }
+uint64_t porto_tsc_hz(void) { return tsc_hz; }
+
+/* Single-node defaults; net/job.c overrides them (strong symbols) in a job. */
+__attribute__((weak)) int porto_rank(void) { return 0; }
+__attribute__((weak)) int porto_nodes(void) { return 1; }
+__attribute__((weak)) struct ap *porto_ap(void) { return 0; }

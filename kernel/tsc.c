@@ -1,0 +1,104 @@
+/*
+ * kernel/tsc.c — the TSC clock. Calibration at boot, first method that answers:
+ *  1. CPUID leaf 0x15 (TSC/crystal ratio and crystal frequency), on CPUs that report both;
+ *  2. the hypervisor leaf 0x40000010 (TSC kHz; QEMU/VMware publish it on some setups);
+ *  3. the PIT: channel 2 counts 1.193182 MHz for 10 ms with its gate on port 0x61 while we
+ *     count TSC ticks (the classic method; works on every PC and under QEMU TCG).
+ * The method used is printed at boot.
+ */
+#include "kernel/tsc.h"
+#include "kernel/kernel.h"
+#include <stdint.h>
+
+uint64_t tsc_hz = 1000000000ull; /* replaced by tsc_calibrate() */
+const char *tsc_method = "none";
+
+#define PIT_HZ 1193182u
+#define PIT_CH2 0x42
+#define PIT_CMD 0x43
+#define PIT_GATE 0x61 /* bit 0: channel 2 gate, bit 1: speaker, bit 5: channel 2 output */
+#define CAL_MS 10u
+
+static void cpuid(uint32_t leaf, uint32_t sub, uint32_t r[4])
+{
+    __asm__ volatile("cpuid" : "=a"(r[0]), "=b"(r[1]), "=c"(r[2]), "=d"(r[3]) : "a"(leaf), "c"(sub));
+}
+
+uint64_t tsc_ticks_to_ns(uint64_t ticks, uint64_t hz)
+{
+    /* Split to avoid overflow of ticks * 1e9 for long intervals. */
+    uint64_t sec = ticks / hz, rem = ticks % hz;
+    return sec * 1000000000ull + rem * 1000000000ull / hz;
+}
+
+uint64_t tsc_ns_to_ticks(uint64_t ns, uint64_t hz)
+{
+    uint64_t sec = ns / 1000000000ull, rem = ns % 1000000000ull;
+    return sec * hz + rem * hz / 1000000000ull;
+}
+
+static uint64_t pit_calibrate(void)
+{
+    uint32_t count = PIT_HZ * CAL_MS / 1000;
+    uint8_t gate = inb(PIT_GATE);
+    outb(PIT_GATE, (gate & ~0x02) | 0x01); /* speaker off, gate on */
+    outb(PIT_CMD, 0xb0);                   /* channel 2, lo/hi byte, mode 0, binary */
+    outb(PIT_CH2, count & 0xff);
+    outb(PIT_CH2, count >> 8);
+    /* Restart counting: toggle the gate, then wait for OUT2 to go high at terminal count. */
+    gate = inb(PIT_GATE);
+    outb(PIT_GATE, gate & ~0x01);
+    outb(PIT_GATE, gate | 0x01);
+    uint64_t t0 = tsc_now();
+    uint64_t limit = 0;
+    while (!(inb(PIT_GATE) & 0x20)) {
+        if (++limit > 100000000ull) /* no PIT: give up rather than hang */
+            return 0;
+    }
+    uint64_t t1 = tsc_now();
+    return (t1 - t0) * 1000 / CAL_MS;
+}
+
+void tsc_calibrate(void)
+{
+    uint32_t r[4];
+    cpuid(0, 0, r);
+    uint32_t max_leaf = r[0];
+    if (max_leaf >= 0x15) {
+        cpuid(0x15, 0, r);
+        if (r[0] && r[1] && r[2]) {
+            tsc_hz = (uint64_t)r[2] * r[1] / r[0];
+            tsc_method = "cpuid-15h";
+            return;
+        }
+    }
+    cpuid(1, 0, r);
+    if (r[2] & (1u << 31)) { /* running under a hypervisor */
+        cpuid(0x40000000, 0, r);
+        if (r[0] >= 0x40000010) {
+            cpuid(0x40000010, 0, r);
+            if (r[0]) {
+                tsc_hz = (uint64_t)r[0] * 1000;
+                tsc_method = "hypervisor-leaf";
+                return;
+            }
+        }
+    }
+    uint64_t hz = pit_calibrate();
+    if (hz) {
+        tsc_hz = hz;
+        tsc_method = "pit";
+    } else
+        tsc_method = "none (no PIT answered; assuming 1 GHz)";
+}
+
+uint64_t tsc_to_ns(uint64_t ticks) { return tsc_ticks_to_ns(ticks, tsc_hz); }
+uint64_t ns_to_tsc(uint64_t ns) { return tsc_ns_to_ticks(ns, tsc_hz); }
+uint64_t time_ns(void) { return tsc_to_ns(tsc_now() - tsc_boot); }
+
+void delay_us(uint64_t us)
+{
+    uint64_t end = tsc_now() + ns_to_tsc(us * 1000);
+    while ((int64_t)(tsc_now() - end) < 0)
+        cpu_pause();
+}
