@@ -51,7 +51,7 @@ LIBGCC := $(shell $(CC) -print-libgcc-file-name)
 
 
 .PHONY: all deps test unit-test boot-test iso clean distclean fuzz demo bench format
-all: $(APP_ELFS)
+all: $(APP_ELFS) $(APP_ELFS:.elf=.debug.elf)
 
 deps:
 	scripts/install-deps
@@ -83,7 +83,8 @@ $(BUILD)/%.elf: $(BUILD)/%.debug.elf
 	@scripts/check-image $@
 
 iso: $(BUILD)/$(APP).elf
-	scripts/make-iso $(BUILD)/$(APP).elf $(BUILD)/$(APP).iso "$(ARGS)"
+	@[ -n "$(APP)" ] || { echo "usage: make iso APP=name [ARGS=\"k=v -- a b\"] [MODULES=\"files\"]"; exit 2; }
+	scripts/make-iso $(BUILD)/$(APP).elf $(BUILD)/$(APP).iso "$(ARGS)" $(MODULES)
 
 -include tests/tests.mk
 
