@@ -16,6 +16,8 @@
 
 static void (*console_tap)(const char *s, size_t n);
 static int tap_busy; /* a tap that prints must not recurse into itself */
+static const char *line_prefix;
+static int at_line_start = 1;
 
 void console_init(void)
 {
@@ -43,10 +45,23 @@ void console_putc(char c)
     uart_putc(c);
 }
 
-void console_write(const char *s, size_t n)
+void console_write_raw(const char *s, size_t n)
 {
     for (size_t i = 0; i < n; i++)
         console_putc(s[i]);
+}
+
+void console_set_prefix(const char *prefix) { line_prefix = prefix; }
+
+void console_write(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (at_line_start && line_prefix)
+            for (const char *p = line_prefix; *p; p++)
+                console_putc(*p);
+        console_putc(s[i]);
+        at_line_start = s[i] == '\n';
+    }
     if (console_tap && !tap_busy) {
         tap_busy = 1;
         console_tap(s, n);

@@ -10,6 +10,10 @@ void console_write(const char *s, size_t n);
 /* Optional hook that also receives everything written (the job layer forwards rank output
  * to rank 0 through it). NULL to remove. */
 void console_set_tap(void (*tap)(const char *s, size_t n));
+/* Put `prefix` (e.g. "[0] ") at the start of every line written from now on; NULL for none. */
+void console_set_prefix(const char *prefix);
+/* Write to the serial port only: no prefix, no tap (the job layer prints forwarded lines). */
+void console_write_raw(const char *s, size_t n);
 
 /* printf subset: %d %i %u %x %X %o %c %s %p %% with flags '-' '0' ' ' '+', width,
  * precision for %s, length modifiers hh h l ll z t j. No floating point. */

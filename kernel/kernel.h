@@ -19,7 +19,9 @@ noreturn void kernel_halt(int code);
 #define PORTO_EXIT_NONIC 102      /* an app needed a NIC and none works */
 #define PORTO_EXIT_JOB 103        /* job formation or a peer failed */
 noreturn void panic(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-void kernel_at_exit(void (*hook)(int code)); /* at most 4 hooks, run last-added first */
+/* At most 4 hooks, run last-added first; each returns the exit code to go on with (the job
+ * layer turns rank 0's code into the job's). */
+void kernel_at_exit(int (*hook)(int code));
 
 /* Multiboot modules, by name (the basename of the module's first word). */
 struct module {

@@ -147,10 +147,10 @@ void kmain(uint32_t magic, uint32_t mbi_addr)
     exit(main(boot_cmdline.argc, boot_cmdline.argv));
 }
 
-static void (*exit_hooks[4])(int);
+static int (*exit_hooks[4])(int);
 static int nexit_hooks;
 
-void kernel_at_exit(void (*hook)(int code))
+void kernel_at_exit(int (*hook)(int code))
 {
     if (nexit_hooks < 4)
         exit_hooks[nexit_hooks++] = hook;
@@ -175,7 +175,7 @@ noreturn void kernel_exit(int code)
     static int exiting;
     if (!exiting++)
         while (nexit_hooks > 0)
-            exit_hooks[--nexit_hooks](code);
+            code = exit_hooks[--nexit_hooks](code);
     kernel_halt(code);
 }
 
