@@ -1,0 +1,342 @@
+/*
+ * net/job_form.c — job formation protocol. Every node broadcasts HELLO frames (EtherType
+ * 0x88B5, Porto header version 1, type JOB_T_HELLO) every hello_ns:
+ *
+ *   off size  field
+ *     0  1    version (1)          4  4  job id           10  2  rank claim (0xFFFF: auto)
+ *     1  1    type (0x80)          8  2  nodes            12  2  members known
+ *     2  2    flags (0)                                   14  1  ready (0/1)
+ *                                                         16  4  hash of the member list
+ *
+ * A node knows the member list once it has N members: with explicit ranks, the first MAC that
+ * claims each rank; with automatic ranks, the N lowest MACs seen (so every node computes the
+ * same list). It is *ready* when every member reports the same list (same hash, N known), and
+ * starts when every member reports ready. A node that starts sends one last ready HELLO, and
+ * answers HELLOs from nodes still forming (job_form_answer), so nobody waits for a node that
+ * has moved on. Frames of other jobs, other job sizes, out-of-range or conflicting rank claims
+ * are counted and ignored: they never disturb the job.
+ */
+#include "net/job_form.h"
+#include "net/wire.h"
+#include <stdio.h>
+#include <string.h>
+
+#define HELLO_LEN 20
+#define CLAIM_AUTO 0xFFFFu
+#define MAX_SEEN (JOB_MAX_NODES + 16)
+
+struct seen {
+    uint8_t mac[6];
+    uint16_t claim, known;
+    uint8_t ready;
+    uint32_t hash;
+};
+
+struct form {
+    const struct job_form_config *cfg;
+    struct job_form_result *res;
+    struct seen seen[MAX_SEEN];
+    unsigned nseen;
+    int member[JOB_MAX_NODES]; /* index into seen[] by rank, -1 unknown */
+    unsigned known;
+    uint32_t hash;
+    bool warned_conflict, warned_nodes, warned_full;
+};
+
+static void logf_(struct form *f, const char *fmt, const char *a, unsigned b, unsigned c)
+{
+    if (!f->cfg->log)
+        return;
+    char line[160];
+    snprintf(line, sizeof line, fmt, a, b, c);
+    f->cfg->log(line);
+}
+
+static void mac_str(const uint8_t m[6], char out[18])
+{
+    snprintf(out, 18, "%02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1], m[2], m[3], m[4], m[5]);
+}
+
+static uint32_t fnv1a(const void *p, size_t n, uint32_t h)
+{
+    const uint8_t *b = p;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ b[i]) * 16777619u;
+    return h;
+}
+
+static struct seen *lookup(struct form *f, const uint8_t mac[6], bool add)
+{
+    for (unsigned i = 0; i < f->nseen; i++)
+        if (memcmp(f->seen[i].mac, mac, 6) == 0)
+            return &f->seen[i];
+    if (!add || f->nseen == MAX_SEEN)
+        return NULL;
+    struct seen *s = &f->seen[f->nseen++];
+    memset(s, 0, sizeof *s);
+    memcpy(s->mac, mac, 6);
+    return s;
+}
+
+/* Recompute the member list from everything seen so far. */
+static void compute_members(struct form *f)
+{
+    unsigned n = f->cfg->nodes;
+    for (unsigned r = 0; r < n; r++)
+        f->member[r] = -1;
+    if (f->cfg->rank != JOB_RANK_AUTO) {
+        for (unsigned i = 0; i < f->nseen; i++) {
+            unsigned c = f->seen[i].claim;
+            if (c == CLAIM_AUTO || c >= n)
+                continue; /* not part of an explicit-rank job of this size */
+            if (f->member[c] < 0)
+                f->member[c] = (int)i;
+            else if (!f->warned_conflict) {
+                char a[18], b[18];
+                mac_str(f->seen[i].mac, a);
+                mac_str(f->seen[f->member[c]].mac, b);
+                logf_(f, "job: ignoring %s: it claims rank %u, held by an earlier node", a, c, 0);
+                (void)b;
+                f->warned_conflict = true;
+            }
+        }
+    } else {
+        /* The n lowest MACs among the automatic claimants, in order. */
+        bool taken[MAX_SEEN] = {0};
+        for (unsigned r = 0; r < n; r++) {
+            int best = -1;
+            for (unsigned i = 0; i < f->nseen; i++) {
+                if (taken[i] || f->seen[i].claim != CLAIM_AUTO)
+                    continue;
+                if (best < 0 || memcmp(f->seen[i].mac, f->seen[best].mac, 6) < 0)
+                    best = (int)i;
+            }
+            if (best < 0)
+                break;
+            taken[best] = true;
+            f->member[r] = best;
+        }
+        unsigned autos = 0;
+        for (unsigned i = 0; i < f->nseen; i++)
+            autos += f->seen[i].claim == CLAIM_AUTO;
+        if (autos > n && !f->warned_full) {
+            logf_(f, "job: %s%u nodes answered for a job of %u: the lowest MACs take part", "",
+                  autos, n);
+            f->warned_full = true;
+        }
+    }
+    f->known = 0;
+    f->hash = 2166136261u;
+    for (unsigned r = 0; r < n; r++) {
+        if (f->member[r] >= 0) {
+            f->known++;
+            f->hash = fnv1a(f->seen[f->member[r]].mac, 6, f->hash);
+        }
+    }
+    if (f->known < n)
+        f->hash = 0;
+}
+
+static void send_hello(const struct job_form_config *cfg, uint16_t known, uint8_t ready,
+                       uint32_t hash, const uint8_t *dst)
+{
+    static const uint8_t bcast[6] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
+    uint8_t frame[AP_ETH_HLEN + HELLO_LEN];
+    memset(frame, 0, sizeof frame);
+    ap_eth_write(frame, dst ? dst : bcast, cfg->link->mac);
+    uint8_t *h = frame + AP_ETH_HLEN;
+    uint16_t claim = cfg->rank == JOB_RANK_AUTO ? CLAIM_AUTO : (uint16_t)cfg->rank;
+    uint16_t nodes = (uint16_t)cfg->nodes;
+    h[0] = AP_WIRE_VERSION;
+    h[1] = JOB_T_HELLO;
+    memcpy(h + 4, &cfg->job_id, 4);
+    memcpy(h + 8, &nodes, 2);
+    memcpy(h + 10, &claim, 2);
+    memcpy(h + 12, &known, 2);
+    h[14] = ready;
+    memcpy(h + 16, &hash, 4);
+    struct link_iov iov = {frame, sizeof frame};
+    if (cfg->link->send(cfg->link->ctx, &iov, 1) == 0)
+        cfg->link->flush(cfg->link->ctx);
+}
+
+/* Parse a HELLO; returns false (and counts why) when it is not one of this job's. */
+static bool parse_hello(const struct job_form_config *cfg, struct job_form_result *res,
+                        const uint8_t *frame, size_t len, struct seen *out)
+{
+    if (len < AP_ETH_HLEN + HELLO_LEN || frame[12] != (AP_ETHERTYPE >> 8) ||
+        frame[13] != (AP_ETHERTYPE & 0xff)) {
+        res->frames_ignored++;
+        return false;
+    }
+    const uint8_t *h = frame + AP_ETH_HLEN;
+    uint32_t job;
+    uint16_t nodes;
+    memcpy(&job, h + 4, 4);
+    if (h[0] != AP_WIRE_VERSION || h[1] != JOB_T_HELLO) {
+        res->frames_ignored++;
+        return false;
+    }
+    if (job != cfg->job_id) {
+        res->frames_other_job++;
+        return false;
+    }
+    memcpy(&nodes, h + 8, 2);
+    memcpy(out->mac, frame + 6, 6);
+    memcpy(&out->claim, h + 10, 2);
+    memcpy(&out->known, h + 12, 2);
+    out->ready = h[14];
+    memcpy(&out->hash, h + 16, 4);
+    if (nodes != cfg->nodes) {
+        res->frames_ignored++;
+        return false;
+    }
+    return true;
+}
+
+struct rx_ctx {
+    struct form *f;
+};
+
+static void on_frame(void *arg, const void *frame, size_t len)
+{
+    struct form *f = ((struct rx_ctx *)arg)->f;
+    struct seen h;
+    if (!parse_hello(f->cfg, f->res, frame, len, &h)) {
+        const uint8_t *b = frame;
+        if (len >= AP_ETH_HLEN + 8 && b[12] == (AP_ETHERTYPE >> 8) && b[13] == (AP_ETHERTYPE & 0xff) &&
+            b[AP_ETH_HLEN + 1] < AP_T_FOREIGN_MIN) {
+            uint32_t job;
+            memcpy(&job, b + AP_ETH_HLEN + 4, 4);
+            if (job == f->cfg->job_id) {
+                /* Engine traffic of this job: its sender has formed and started already, so
+                 * it counts as ready with the full list (it would not send otherwise). */
+                struct seen *s = lookup(f, b + 6, false);
+                if (s && f->known == f->cfg->nodes) {
+                    s->ready = 1;
+                    s->known = (uint16_t)f->cfg->nodes;
+                    s->hash = f->hash;
+                }
+            }
+        }
+        return;
+    }
+    if (!memcmp(h.mac, f->cfg->link->mac, 6))
+        return; /* our own broadcast, if the switch reflects it */
+    struct seen *s = lookup(f, h.mac, true);
+    if (!s)
+        return;
+    *s = h;
+}
+
+int job_form(const struct job_form_config *cfg, struct job_form_result *res)
+{
+    struct form f; /* ~6 KiB: fine on the boot stack, and per call for threaded host tests */
+    memset(&f, 0, sizeof f);
+    memset(res, 0, sizeof *res);
+    f.cfg = cfg;
+    f.res = res;
+    if (cfg->nodes < 1 || cfg->nodes > JOB_MAX_NODES ||
+        (cfg->rank != JOB_RANK_AUTO && (cfg->rank < 0 || (unsigned)cfg->rank >= cfg->nodes))) {
+        snprintf(res->error, sizeof res->error, "bad job: rank %d of %u nodes (1..%d nodes)",
+                 cfg->rank, cfg->nodes, JOB_MAX_NODES);
+        return -1;
+    }
+    struct seen *me = lookup(&f, cfg->link->mac, true);
+    me->claim = cfg->rank == JOB_RANK_AUTO ? CLAIM_AUTO : (uint16_t)cfg->rank;
+    uint64_t hello_ns = cfg->hello_ns ? cfg->hello_ns : 20000000ull;
+    uint64_t start = cfg->now_ns(), next_hello = start;
+    /* Spread HELLOs of nodes that booted together over the period. */
+    uint64_t jitter = (uint64_t)(cfg->link->mac[5] * 37u % 100u) * hello_ns / 100u;
+    struct rx_ctx rx = {&f};
+    for (;;) {
+        while (cfg->link->poll(cfg->link->ctx, on_frame, &rx, 32) > 0) {
+        }
+        compute_members(&f);
+        me->known = (uint16_t)f.known;
+        me->hash = f.hash;
+        bool self_in = false;
+        for (unsigned r = 0; r < cfg->nodes; r++)
+            if (f.member[r] == (int)(me - f.seen))
+                self_in = true;
+        if (f.known == cfg->nodes && !self_in) {
+            snprintf(res->error, sizeof res->error,
+                     "this node is not part of the job: %u other nodes with lower MACs hold "
+                     "every rank",
+                     cfg->nodes);
+            return -1;
+        }
+        bool agreed = f.known == cfg->nodes;
+        for (unsigned r = 0; agreed && r < cfg->nodes; r++) {
+            struct seen *s = &f.seen[f.member[r]];
+            if (s != me && (s->known != cfg->nodes || s->hash != f.hash))
+                agreed = false;
+        }
+        me->ready = agreed;
+        bool all_ready = agreed;
+        for (unsigned r = 0; all_ready && r < cfg->nodes; r++)
+            if (!f.seen[f.member[r]].ready)
+                all_ready = false;
+        uint64_t now = cfg->now_ns();
+        if (all_ready || now >= next_hello) {
+            send_hello(cfg, me->known, me->ready, me->hash, NULL);
+            next_hello = now + hello_ns + (next_hello == start ? jitter : 0);
+        }
+        if (all_ready)
+            break;
+        if (now - start > cfg->timeout_ns) {
+            int n = snprintf(res->error, sizeof res->error, "formation timed out: %u of %u nodes",
+                             f.known, cfg->nodes);
+            if (cfg->rank != JOB_RANK_AUTO) {
+                n += snprintf(res->error + n, sizeof res->error - (size_t)n, "; missing ranks:");
+                for (unsigned r = 0; r < cfg->nodes && n < (int)sizeof res->error - 8; r++)
+                    if (f.member[r] < 0)
+                        n += snprintf(res->error + n, sizeof res->error - (size_t)n, " %u", r);
+            } else {
+                n += snprintf(res->error + n, sizeof res->error - (size_t)n, "; present:");
+                for (unsigned r = 0; r < cfg->nodes && n < (int)sizeof res->error - 20; r++)
+                    if (f.member[r] >= 0) {
+                        char m[18];
+                        mac_str(f.seen[f.member[r]].mac, m);
+                        n += snprintf(res->error + n, sizeof res->error - (size_t)n, " %s", m);
+                    }
+            }
+            if (f.known == cfg->nodes && n < (int)sizeof res->error - 40) {
+                n += snprintf(res->error + n, sizeof res->error - (size_t)n,
+                              "; not confirmed by:");
+                for (unsigned r = 0; r < cfg->nodes && n < (int)sizeof res->error - 8; r++) {
+                    struct seen *s = &f.seen[f.member[r]];
+                    if (s != me && !s->ready)
+                        n += snprintf(res->error + n, sizeof res->error - (size_t)n, " %u", r);
+                }
+            }
+            return -1;
+        }
+    }
+    res->nodes = cfg->nodes;
+    for (unsigned r = 0; r < cfg->nodes; r++) {
+        memcpy(res->macs[r], f.seen[f.member[r]].mac, 6);
+        if (f.member[r] == (int)(me - f.seen))
+            res->rank = (int)r;
+    }
+    return 0;
+}
+
+void job_form_answer(const struct job_form_config *cfg, const struct job_form_result *res,
+                     const void *frame, size_t len)
+{
+    struct job_form_result scratch;
+    struct seen h;
+    memset(&scratch, 0, sizeof scratch);
+    if (!parse_hello(cfg, &scratch, frame, len, &h) || h.ready)
+        return;
+    for (unsigned r = 0; r < res->nodes; r++) {
+        if (!memcmp(res->macs[r], h.mac, 6)) {
+            uint32_t hash = 2166136261u;
+            for (unsigned k = 0; k < res->nodes; k++)
+                hash = fnv1a(res->macs[k], 6, hash);
+            send_hello(cfg, (uint16_t)res->nodes, 1, hash, h.mac);
+            return;
+        }
+    }
+}
