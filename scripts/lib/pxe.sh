@@ -1,8 +1,8 @@
 # scripts/lib/pxe.sh — PXE boot of a Porto job: dnsmasq (DHCP + TFTP) and iPXE scripts.
 # Source it, then:
 #   pxe_write_tree DIR IMAGE NODES "KARGS" "APPARGS" MAC...
-#       DIR/tftp/job.elf, DIR/tftp/boot.ipxe (chains to the node's own script by MAC) and
-#       DIR/tftp/nodes/<mac with dashes>.ipxe: "kernel job.elf rank=K nodes=N KARGS -- APPARGS"
+#       DIR/tftp/<image name>, DIR/tftp/boot.ipxe (chains to the node's own script by MAC) and
+#       DIR/tftp/nodes/<mac with dashes>.ipxe: "kernel <image> rank=K nodes=N KARGS -- APPARGS"
 #       for the K-th MAC. Files named in PXE_MODULES (space-separated) are served and loaded
 #       as multiboot modules.
 #   pxe_write_dnsmasq DIR IFACE SERVER_IP SUBNET_PREFIX MAC...
@@ -15,10 +15,11 @@
 pxe_mac_file() { echo "$1" | tr ':' '-' | tr 'A-F' 'a-f'; }
 
 pxe_write_tree() {
-    local dir=$1 image=$2 nodes=$3 kargs=$4 appargs=$5 k=0 mac m mods=""
+    local dir=$1 image=$2 nodes=$3 kargs=$4 appargs=$5 k=0 mac m mods="" name
     shift 5
+    name=$(basename "$image") # the kernel names the app after the image file
     mkdir -p "$dir/tftp/nodes"
-    cp "$image" "$dir/tftp/job.elf"
+    cp "$image" "$dir/tftp/$name"
     for m in ${PXE_MODULES:-}; do
         cp "$m" "$dir/tftp/$(basename "$m")"
         mods="${mods}module tftp://\${next-server}/$(basename "$m") $(basename "$m")"$'\n'
@@ -35,7 +36,7 @@ IPXE
         cat >"$dir/tftp/nodes/$(pxe_mac_file "$mac").ipxe" <<IPXE
 #!ipxe
 echo Porto: rank $k of $nodes
-kernel tftp://\${next-server}/job.elf rank=$k nodes=$nodes $kargs -- $appargs
+kernel tftp://\${next-server}/$name rank=$k nodes=$nodes $kargs -- $appargs
 ${mods}boot
 IPXE
         k=$((k + 1))
@@ -83,3 +84,20 @@ pxe_stop() {
     [ -s "$1/dnsmasq.pid" ] && kill "$(cat "$1/dnsmasq.pid")" 2>/dev/null
     rm -f "$1/dnsmasq.pid"
 }
+
+# --- scripts/porto-run's --pxe hooks (it sources this file) ---
+# pxe_setup: after the switch is up. Uses IMAGE_ABS NODES KARGS RUNDIR APP_ARGS and CNET_*.
+pxe_setup() {
+    local ip k macs=()
+    ip=$(cnet_host_ip)
+    [ -n "$ip" ] || { echo "pxe: --pxe needs the bridge switch (it serves DHCP/TFTP)" >&2; return 1; }
+    for ((k = 0; k < NODES; k++)); do macs+=("$(printf '52:54:00:50:00:%02x' $((k + 1)))"); done
+    PXE_DIR=$RUNDIR/pxe
+    local job=$((0x$(od -An -N4 -tx4 /dev/urandom | tr -d ' ')))
+    pxe_write_tree "$PXE_DIR" "$IMAGE_ABS" "$NODES" "job=$job $KARGS" "${APP_ARGS[*]:-}" "${macs[@]}" || return 1
+    pxe_write_dnsmasq "$PXE_DIR" br0 "$ip" "$CNET_SUBNET" "${macs[@]}" || return 1
+    pxe_start "$PXE_DIR" cnet_exec
+}
+# pxe_node_args K: boot node K from its NIC's iPXE ROM.
+pxe_node_args() { PXE_NODE_ARGS=(-boot n); }
+pxe_teardown() { pxe_stop "$PXE_DIR"; }
