@@ -1,0 +1,66 @@
+/*
+ * net/ap_internal.h — what the engine's source files (net/ap*.c) share; not for apps.
+ * Tested through the public API by tests/engine/.
+ */
+#ifndef PORTO_NET_AP_INTERNAL_H
+#define PORTO_NET_AP_INTERNAL_H
+
+#include "net/ap.h"
+#include "net/wire.h"
+
+#define AP_COLL_PORT   AP_MAX_PORTS /* the engine's collective port, right after user ports */
+#define AP_RX_BATCH    32           /* frames per link poll */
+#define AP_RX_BATCHES  4            /* link polls per ap_poll pass */
+#define AP_TX_BUDGET   128          /* data frames per ap_poll pass */
+#define AP_MAX_NEST    4            /* ap_poll nesting that still runs handlers */
+#define AP_DUPACKS     2            /* duplicate ACKs that trigger go-back-N at once */
+#define AP_BE_STALE_NS 100000000ull /* a BE message silent this long loses its buffer */
+
+/* req->kind bits */
+#define AP_K_FC    1
+#define AP_K_BCAST 2
+#define AP_K_SELF  4
+
+/* req->phase */
+enum { AP_PH_QUEUED = 1, AP_PH_SENT, AP_PH_DRAIN, AP_PH_DONE };
+
+/* Outcome of matching a message's first frame with a landing unit. */
+enum { AP_R_OK, AP_R_REFUSE, AP_R_DROP };
+
+static inline void apx_drop(struct ap *ap, int reason)
+{
+    ap->st.drop[reason]++;
+}
+
+/* ap.c */
+void apx_event_push(struct ap *ap, uint16_t port, uint16_t src, void *data, size_t len);
+void apx_active_add(struct ap *ap, unsigned peer);
+void apx_active_del(struct ap *ap, unsigned peer);
+void apx_ack_queue(struct ap *ap, unsigned peer);
+void apx_resume(struct ap *ap);
+void apx_wait_step(struct ap *ap);
+int apx_req_check(struct ap *ap, struct ap_req *req);
+
+/* ap_rx.c */
+int apx_resolve(struct ap *ap, unsigned src, int stream, const struct ap_hdr *h,
+                struct ap_unit **unit, uint32_t *off);
+void apx_release(struct ap *ap, struct ap_unit *u);
+void apx_abort_asm(struct ap *ap, unsigned src, int stream, int reason);
+void apx_deliver(struct ap *ap, unsigned src, struct ap_asm *as);
+void apx_ack_input(struct ap *ap, unsigned src, const struct ap_hdr *h, int pure);
+
+/* ap_tx.c */
+int apx_start(struct ap *ap, struct ap_req *req, unsigned kind, int dst, int port, size_t off,
+              const struct ap_iov *iov, unsigned niov);
+void apx_tx_progress(struct ap *ap, int *work);
+void apx_timers(struct ap *ap);
+void apx_flush_acks(struct ap *ap, int urgent_only);
+void apx_fc_advance(struct ap *ap, struct ap_fctx *f, uint32_t ack);
+void apx_back_input(struct ap *ap, unsigned src, uint32_t ack, int rnr);
+void apx_peer_dead(struct ap *ap, unsigned peer);
+void apx_complete(struct ap *ap, struct ap_req *req, int status);
+
+/* ap_coll.c */
+void apx_coll_init(struct ap *ap);
+
+#endif

@@ -1,0 +1,408 @@
+/*
+ * net/ap_rx.c — Active Port engine, receive path: frame validation (every drop counted by
+ * reason), FC in-order acceptance, BE and FC reassembly in place, delivery.
+ * Tested by tests/engine/test_malformed.c, test_lossy.c and the fuzzer (tests/engine/fuzz_rx.c).
+ */
+#include "net/ap_internal.h"
+
+#include <string.h>
+
+#include "net/crc32c.h"
+
+/* ---- landing units ---- */
+
+static int refuse_or_drop(struct ap *ap, int stream, int reason)
+{
+    apx_drop(ap, reason);
+    return stream == AP_ST_FC_UNI || stream == AP_ST_FC_BC ? AP_R_REFUSE : AP_R_DROP;
+}
+
+static int coll_resolve(struct ap *ap, unsigned src, int stream, const struct ap_hdr *h,
+                        struct ap_unit **unit)
+{
+    struct ap_coll_rx *c = &ap->coll[src];
+    struct ap_unit *u;
+    if (c->post.armed && !c->post.claimed && c->post_tag == h->base) {
+        if (h->msg_len > c->post.size) {
+            apx_drop(ap, AP_DROP_BOUNDS);
+            return AP_R_DROP;
+        }
+        u = &c->post;
+    } else if (c->eager.armed && !c->eager.claimed && h->msg_len <= AP_COLL_EAGER) {
+        u = &c->eager;
+    } else {
+        return refuse_or_drop(ap, stream, AP_DROP_NOT_READY);
+    }
+    u->claimed = 1;
+    u->claim_src = (uint16_t)src;
+    u->claim_stream = (uint8_t)stream;
+    u->claim_ns = ap->now;
+    *unit = u;
+    return AP_R_OK;
+}
+
+/* Match the first frame of a message with the unit it lands in, and claim the unit. */
+int apx_resolve(struct ap *ap, unsigned src, int stream, const struct ap_hdr *h,
+                struct ap_unit **unit, uint32_t *off)
+{
+    int fc = stream == AP_ST_FC_UNI || stream == AP_ST_FC_BC;
+    *off = 0;
+    if (h->port == AP_COLL_PORT) return coll_resolve(ap, src, stream, h, unit);
+    if (h->port >= AP_MAX_PORTS) {
+        apx_drop(ap, AP_DROP_PORT);
+        return AP_R_DROP;
+    }
+    struct ap_port *P = &ap->ports[h->port];
+    if (!P->open) return refuse_or_drop(ap, stream, AP_DROP_PORT);
+    struct ap_unit *u = (P->flags & AP_PORT_SLOTS) ? &P->units[src] : &P->units[0];
+    if (!u->armed) return refuse_or_drop(ap, stream, AP_DROP_NOT_READY);
+    if (u->claimed) {
+        int be_claim = u->claim_stream == AP_ST_BE_UNI || u->claim_stream == AP_ST_BE_BC;
+        /* An FC message must not wait behind a BE one that may never finish; a BE message
+         * takes over a BE claim only once it went silent. */
+        if (!be_claim || (!fc && ap->now - u->claim_ns < AP_BE_STALE_NS))
+            return refuse_or_drop(ap, stream, AP_DROP_NOT_READY);
+        apx_abort_asm(ap, u->claim_src, u->claim_stream, AP_DROP_NOT_READY);
+    }
+    if ((uint64_t)h->base + h->msg_len > u->size) {
+        apx_drop(ap, AP_DROP_BOUNDS);
+        return AP_R_DROP;
+    }
+    if (P->handler) {
+        /* Reserve the handler's event now so that delivery can never find the ring full. */
+        unsigned queued = ap->ev_tail - ap->ev_head;
+        if (queued + ap->ev_reserved >= AP_EVQ)
+            return refuse_or_drop(ap, stream, AP_DROP_NOT_READY);
+        ap->ev_reserved++;
+    }
+    u->claimed = 1;
+    u->claim_src = (uint16_t)src;
+    u->claim_stream = (uint8_t)stream;
+    u->claim_ns = ap->now;
+    *unit = u;
+    *off = h->base;
+    return AP_R_OK;
+}
+
+void apx_release(struct ap *ap, struct ap_unit *u)
+{
+    if (!u->claimed) return;
+    u->claimed = 0;
+    if (u->kind == AP_UNIT_PORT && ap->ports[u->port].handler) ap->ev_reserved--;
+    if (ap->nrnr) apx_resume(ap);
+}
+
+/* Abandon the message in progress on a stream: BE forgets it, FC keeps consuming its frames
+ * (already acknowledged ones cannot be taken back) without storing them. */
+void apx_abort_asm(struct ap *ap, unsigned src, int stream, int reason)
+{
+    struct ap_peer *p = &ap->peers[src];
+    struct ap_asm *as = &p->as[stream];
+    if (!as->active) return;
+    if (as->unit && !as->discard) apx_release(ap, as->unit);
+    as->unit = NULL;
+    if (stream == AP_ST_BE_UNI || stream == AP_ST_BE_BC) {
+        int k = stream - AP_ST_BE_UNI;
+        p->be_last[k] = as->msg_seq;
+        p->be_seen[k] = 1;
+        as->active = 0;
+        ap->st.be_aborted++;
+    } else {
+        as->discard = (uint8_t)(reason + 1);
+    }
+}
+
+void apx_deliver(struct ap *ap, unsigned src, struct ap_asm *as)
+{
+    struct ap_unit *u = as->unit;
+    as->active = 0;
+    as->unit = NULL;
+    ap->st.rx_msgs++;
+    ap->st.rx_msg_bytes += as->msg_len;
+    u->claimed = 0;
+    if (u->kind == AP_UNIT_PORT) {
+        struct ap_port *P = &ap->ports[u->port];
+        P->deliveries++;
+        P->last_src = (int)src;
+        P->last_len = as->msg_len;
+        if (P->flags & AP_PORT_ONESHOT) u->armed = 0;
+        if (P->handler) {
+            ap->ev_reserved--;
+            apx_event_push(ap, u->port, (uint16_t)src, u->buf ? u->buf + as->base : NULL,
+                           as->msg_len);
+        }
+    } else {
+        struct ap_coll_rx *c = &ap->coll[src];
+        u->armed = 0;
+        if (u->kind == AP_UNIT_COLL_POST) {
+            c->post_done = 1;
+            c->post_len = as->msg_len;
+        } else {
+            c->eager_tag = as->tag;
+            c->eager_len = as->msg_len;
+        }
+    }
+    if (ap->nrnr) apx_resume(ap);
+}
+
+/* ---- data frames ---- */
+
+static void land(struct ap_asm *as, const struct ap_hdr *h, const uint8_t *payload)
+{
+    if (h->frag_len) memcpy(as->unit->buf + as->base + h->frag_off, payload, h->frag_len);
+    as->got += h->frag_len;
+}
+
+static void asm_start(struct ap_asm *as, const struct ap_hdr *h, struct ap_unit *u, uint32_t off)
+{
+    as->active = 1;
+    as->discard = 0;
+    as->port = h->port;
+    as->msg_seq = h->msg_seq;
+    as->msg_len = h->msg_len;
+    as->got = 0;
+    as->base = off;
+    as->tag = h->base;
+    as->unit = u;
+}
+
+static int same_message(const struct ap_asm *as, const struct ap_hdr *h)
+{
+    return as->msg_seq == h->msg_seq && as->msg_len == h->msg_len && as->port == h->port &&
+           as->tag == h->base;
+}
+
+enum { FC_ACCEPTED, FC_REFUSED };
+
+/* The frame the FC stream expects next: land it, or refuse it (receiver not ready). Frames
+ * that cannot be stored (bounds, inconsistent) are consumed so the stream keeps going. */
+static int fc_accept(struct ap *ap, unsigned src, int stream, const struct ap_hdr *h,
+                     const uint8_t *payload)
+{
+    struct ap_asm *as = &ap->peers[src].as[stream];
+    if (h->flags & AP_F_FIRST) {
+        if (as->active) {
+            /* The previous message never got its last frame: only a sender that abandoned
+             * it does that. */
+            apx_drop(ap, AP_DROP_FRAG);
+            apx_abort_asm(ap, src, stream, AP_DROP_FRAG);
+            as->active = 0;
+        }
+        struct ap_unit *u = NULL;
+        uint32_t off = 0;
+        int r = apx_resolve(ap, src, stream, h, &u, &off);
+        if (r == AP_R_REFUSE) return FC_REFUSED;
+        asm_start(as, h, u, off);
+        if (r == AP_R_DROP) {
+            /* Counted once by apx_resolve; the rest of the message is counted per frame. */
+            as->discard =
+                (uint8_t)(h->port >= AP_MAX_PORTS && h->port != AP_COLL_PORT ? AP_DROP_PORT + 1
+                                                                             : AP_DROP_BOUNDS + 1);
+            as->unit = NULL;
+        }
+    } else if (!as->active || !same_message(as, h) || h->frag_off != as->got) {
+        apx_drop(ap, AP_DROP_FRAG);
+        if (as->active) apx_abort_asm(ap, src, stream, AP_DROP_FRAG);
+        if (h->flags & AP_F_LAST) as->active = 0;
+        return FC_ACCEPTED;
+    }
+    if (as->discard) {
+        if (!(h->flags & AP_F_FIRST)) apx_drop(ap, as->discard - 1);
+        as->got += h->frag_len;
+    } else {
+        land(as, h, payload);
+    }
+    if (h->flags & AP_F_LAST) {
+        if (as->discard)
+            as->active = 0;
+        else
+            apx_deliver(ap, src, as);
+    }
+    return FC_ACCEPTED;
+}
+
+static void fc_input(struct ap *ap, unsigned src, int bc, const struct ap_hdr *h,
+                     const uint8_t *payload)
+{
+    struct ap_peer *p = &ap->peers[src];
+    uint32_t *expect = &p->rx_expect[bc];
+    if (h->seq != *expect) {
+        apx_drop(ap, ap_seq_lt(h->seq, *expect) ? AP_DROP_DUP : AP_DROP_OOO);
+        p->reack = 1;
+        apx_ack_queue(ap, src);
+        return;
+    }
+    if (fc_accept(ap, src, bc ? AP_ST_FC_BC : AP_ST_FC_UNI, h, payload) == FC_REFUSED) {
+        if (!p->rx_rnr[bc]) p->reack = 1;
+        p->rx_rnr[bc] = 1;
+        if (!p->rnr_listed) {
+            p->rnr_listed = 1;
+            ap->rnr_list[ap->nrnr++] = src;
+        }
+        apx_ack_queue(ap, src);
+        return;
+    }
+    (*expect)++;
+    p->rx_rnr[bc] = 0;
+    p->rx_unacked[bc]++;
+    apx_ack_queue(ap, src);
+}
+
+static void be_input(struct ap *ap, unsigned src, int bc, const struct ap_hdr *h,
+                     const uint8_t *payload)
+{
+    struct ap_peer *p = &ap->peers[src];
+    int stream = bc ? AP_ST_BE_BC : AP_ST_BE_UNI;
+    struct ap_asm *as = &p->as[stream];
+    uint32_t seq = h->msg_seq;
+    if (p->be_seen[bc] && ap_seq_le(seq, p->be_last[bc])) {
+        apx_drop(ap, AP_DROP_STALE);
+        return;
+    }
+    if (as->active && seq != as->msg_seq) {
+        if (ap_seq_lt(seq, as->msg_seq)) {
+            apx_drop(ap, AP_DROP_STALE);
+            return;
+        }
+        apx_abort_asm(ap, src, stream, 0); /* a newer message: the old one lost its tail */
+    }
+    if (!as->active) {
+        if (!(h->flags & AP_F_FIRST)) {
+            /* Its first fragment was lost: the whole message is. */
+            apx_drop(ap, AP_DROP_BE_GAP);
+            p->be_last[bc] = seq;
+            p->be_seen[bc] = 1;
+            return;
+        }
+        struct ap_unit *u = NULL;
+        uint32_t off = 0;
+        if (apx_resolve(ap, src, stream, h, &u, &off) != AP_R_OK) {
+            p->be_last[bc] = seq;
+            p->be_seen[bc] = 1;
+            return;
+        }
+        asm_start(as, h, u, off);
+    } else if (h->frag_off != as->got || !same_message(as, h)) {
+        if (h->frag_off < as->got && same_message(as, h)) {
+            apx_drop(ap, AP_DROP_DUP);
+            return;
+        }
+        apx_drop(ap, same_message(as, h) ? AP_DROP_BE_GAP : AP_DROP_FRAG);
+        apx_abort_asm(ap, src, stream, 0);
+        return;
+    }
+    land(as, h, payload);
+    as->unit->claim_ns = ap->now;
+    if (h->flags & AP_F_LAST) {
+        p->be_last[bc] = seq;
+        p->be_seen[bc] = 1;
+        apx_deliver(ap, src, as);
+    }
+}
+
+/* ---- entry ---- */
+
+void ap_input(struct ap *ap, const void *frame, size_t len)
+{
+    const uint8_t *f = frame;
+    ap->st.rx_frames++;
+    ap->st.rx_bytes += len;
+    if (len < AP_ETH_HLEN + 2) {
+        apx_drop(ap, len >= AP_ETH_HLEN &&
+                             (f[12] != (AP_ETHERTYPE >> 8) || f[13] != (AP_ETHERTYPE & 0xFF))
+                         ? AP_DROP_NOT_PORTO
+                         : AP_DROP_TRUNCATED);
+        return;
+    }
+    if (f[12] != (AP_ETHERTYPE >> 8) || f[13] != (AP_ETHERTYPE & 0xFF)) {
+        apx_drop(ap, AP_DROP_NOT_PORTO);
+        return;
+    }
+    if (f[AP_ETH_HLEN + 1] >= AP_T_FOREIGN_MIN) {
+        if (!ap->foreign) {
+            apx_drop(ap, AP_DROP_FOREIGN);
+            return;
+        }
+        ap->st.foreign_frames++;
+        ap->foreign(ap->foreign_arg, frame, len);
+        return;
+    }
+    if (len < AP_FRAME_HLEN) {
+        apx_drop(ap, AP_DROP_TRUNCATED);
+        return;
+    }
+    struct ap_hdr h;
+    ap_hdr_read(&h, f + AP_ETH_HLEN);
+    if (h.version != AP_WIRE_VERSION) {
+        apx_drop(ap, AP_DROP_VERSION);
+        return;
+    }
+    if (h.frag_len > len - AP_FRAME_HLEN) {
+        apx_drop(ap, AP_DROP_TRUNCATED);
+        return;
+    }
+    const uint8_t *payload = f + AP_FRAME_HLEN;
+    if (h.flags & AP_F_CRC) {
+        uint32_t c = crc32c_update(CRC32C_INIT, payload, h.frag_len);
+        c = crc32c_update(c, f + AP_ETH_HLEN, AP_HDR_CRC_OFF);
+        if (crc32c_final(c) != h.crc) {
+            apx_drop(ap, AP_DROP_CRC);
+            return;
+        }
+    } else if (ap->cfg.crc) {
+        apx_drop(ap, AP_DROP_NO_CRC);
+        return;
+    }
+    if (h.job != ap->job) {
+        apx_drop(ap, AP_DROP_JOB);
+        return;
+    }
+    if (h.src >= ap->nodes || h.src == ap->rank) {
+        apx_drop(ap, AP_DROP_SRC);
+        return;
+    }
+    int bc = h.dst == AP_WIRE_ALL;
+    if ((h.dst != ap->rank && !bc) || bc != !!(h.flags & AP_F_BCAST)) {
+        apx_drop(ap, AP_DROP_DST);
+        return;
+    }
+    ap->peers[h.src].last_heard_ns = ap->now;
+    if (h.type == AP_T_ACK) {
+        if (bc) {
+            apx_drop(ap, AP_DROP_DST);
+            return;
+        }
+        ap->st.acks_rcvd++;
+        apx_ack_input(ap, h.src, &h, 1);
+        return;
+    }
+    if (h.type != AP_T_DATA) {
+        apx_drop(ap, AP_DROP_TYPE);
+        return;
+    }
+    if ((h.flags & AP_F_ACK) && !bc) apx_ack_input(ap, h.src, &h, 0);
+    uint64_t end = (uint64_t)h.frag_off + h.frag_len;
+    if (end > h.msg_len || !!(h.flags & AP_F_FIRST) != (h.frag_off == 0) ||
+        !!(h.flags & AP_F_LAST) != (end == h.msg_len) || (h.frag_len == 0 && h.msg_len != 0)) {
+        /* Cannot be placed; for FC it still occupies its sequence number below. */
+        if (!(h.flags & AP_F_FC)) {
+            apx_drop(ap, AP_DROP_FRAG);
+            return;
+        }
+        struct ap_peer *p = &ap->peers[h.src];
+        if (h.seq == p->rx_expect[bc]) {
+            apx_drop(ap, AP_DROP_FRAG);
+            int stream = bc ? AP_ST_FC_BC : AP_ST_FC_UNI;
+            apx_abort_asm(ap, h.src, stream, AP_DROP_FRAG);
+            p->as[stream].active = 0;
+            p->rx_expect[bc]++;
+            p->rx_unacked[bc]++;
+            apx_ack_queue(ap, h.src);
+            return;
+        }
+    }
+    if (h.flags & AP_F_FC)
+        fc_input(ap, h.src, bc, &h, payload);
+    else
+        be_input(ap, h.src, bc, &h, payload);
+}
