@@ -1,0 +1,298 @@
+/*
+ * apps/collbench — latency of the engine's collectives vs message size and number of nodes
+ * (issue 7): barrier, broadcast (ap_coll_bcast from rank 0) and allreduce (doubles, sum) for
+ * sizes 8 B .. 1 MiB, plus a 0-byte best-effort ping-pong between ranks 0 and 1 in the same
+ * job (the latency the collectives are compared with, under the same host load). Every rank
+ * times every call; rank 0 prints the distribution of its own times and the largest per-rank
+ * mean. Results are checked: broadcast payloads and allreduce sums must be exact.
+ *   scripts/porto-run -n 8 build/collbench.elf -- samples=200 max=1M
+ * Output: `RESULT impl=porto-coll op=barrier|bcast|allreduce|pingpong nodes=N size=S
+ * median_us=.. min_us=.. p99_us=.. mean_us=.. max_mean_us=.. n=..`. Optional `tsc_khz=` kernel
+ * word: the TSC rate to use instead of the kernel's calibration.
+ */
+#include "apps/pingpong/stats.h"
+#include "net/ap.h"
+#include "porto.h"
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define PORT_PING 1
+#define MAX_SIZES 32
+
+struct cb_opts {
+    bool barrier, bcast, allreduce, pingpong;
+    size_t min_size, max_size, samples, min_samples, warmup;
+    uint64_t budget;
+};
+
+struct cb {
+    struct ap *ap;
+    int rank, nodes;
+    uint64_t hz;
+    uint64_t *ticks;
+    uint8_t *buf;    /* bcast payload / allreduce input */
+    double *out;     /* allreduce result */
+    unsigned errors; /* wrong broadcast payloads or sums seen by this rank */
+};
+
+static const char usage[] =
+    "usage: collbench [barrier] [bcast] [allreduce] [pingpong] [key=value ...]\n"
+    "  (default: all four)  min=BYTES (8)  max=BYTES (1M)  samples=N (200)  budget=BYTES (16M)\n"
+    "  minsamples=N (10)  warmup=N (10)\n";
+
+static int parse(int argc, char **argv, struct cb_opts *o)
+{
+    *o = (struct cb_opts){.min_size = 8,
+                          .max_size = 1u << 20,
+                          .samples = 200,
+                          .min_samples = 10,
+                          .warmup = 10,
+                          .budget = 16u << 20};
+    bool any = false;
+    for (int i = 1; i < argc; i++) {
+        const char *w = argv[i], *eq = strchr(w, '=');
+        uint64_t v = 0;
+        if (!eq) {
+            any = true;
+            if (!strcmp(w, "barrier"))
+                o->barrier = true;
+            else if (!strcmp(w, "bcast"))
+                o->bcast = true;
+            else if (!strcmp(w, "allreduce"))
+                o->allreduce = true;
+            else if (!strcmp(w, "pingpong"))
+                o->pingpong = true;
+            else
+                goto bad;
+            continue;
+        }
+        if (bench_parse_bytes(eq + 1, &v) < 0) goto bad;
+        size_t klen = (size_t)(eq - w);
+#define KEY(name) (klen == sizeof(name) - 1 && !strncmp(w, name, klen))
+        if (KEY("min") && v >= 8 && v <= (64u << 20))
+            o->min_size = (size_t)v;
+        else if (KEY("max") && v >= 8 && v <= (64u << 20))
+            o->max_size = (size_t)v;
+        else if (KEY("samples") && v >= 1 && v <= 1000000)
+            o->samples = (size_t)v;
+        else if (KEY("minsamples") && v >= 1 && v <= 1000000)
+            o->min_samples = (size_t)v;
+        else if (KEY("warmup") && v <= 100000)
+            o->warmup = (size_t)v;
+        else if (KEY("budget") && v >= 1)
+            o->budget = v;
+        else
+            goto bad;
+#undef KEY
+    }
+    if (!any) o->barrier = o->bcast = o->allreduce = o->pingpong = true;
+    if (o->min_size > o->max_size) {
+        printf("collbench: min is larger than max\n%s", usage);
+        return -1;
+    }
+    return 0;
+bad:
+    printf("collbench: bad argument\n%s", usage);
+    return -1;
+}
+
+enum op { OP_BARRIER, OP_BCAST, OP_ALLREDUCE };
+static const char *const op_names[] = {"barrier", "bcast", "allreduce"};
+
+/* One call of `op` with `size` bytes; checks the data it brings (outside any timing that
+ * matters: the check is cheap next to a collective under TCG, and the same for every rank). */
+static int one_call(struct cb *c, enum op op, size_t size, bool check)
+{
+    int r = 0;
+    size_t count = size / sizeof(double);
+    switch (op) {
+    case OP_BARRIER:
+        r = ap_barrier(c->ap);
+        break;
+    case OP_BCAST:
+        if (check && c->rank != 0) memset(c->buf, 0, size); /* so that a missing payload shows */
+        r = ap_coll_bcast(c->ap, 0, c->buf, size);
+        if (r == 0 && check && c->rank != 0)
+            for (size_t i = 0; i < size; i++)
+                if (c->buf[i] != (uint8_t)(i * 7 + 3)) {
+                    c->errors++;
+                    break;
+                }
+        break;
+    case OP_ALLREDUCE:
+        r = ap_allreduce(c->ap, c->buf, c->out, count, AP_DOUBLE, AP_SUM);
+        if (r == 0 && check) {
+            double want = (double)c->nodes * (c->nodes + 1) / 2.0;
+            for (size_t i = 0; i < count; i++)
+                if (c->out[i] != want) {
+                    c->errors++;
+                    break;
+                }
+        }
+        break;
+    }
+    return r;
+}
+
+static void fill_inputs(struct cb *c, enum op op, size_t size)
+{
+    if (op == OP_ALLREDUCE) {
+        double *in = (double *)(void *)c->buf;
+        for (size_t i = 0; i < size / sizeof(double); i++)
+            in[i] = c->rank + 1;
+    } else if (op == OP_BCAST && c->rank == 0) {
+        for (size_t i = 0; i < size; i++)
+            c->buf[i] = (uint8_t)(i * 7 + 3);
+    }
+}
+
+/* The largest mean over the ranks (a collective is as slow as its slowest member). */
+static double max_over_ranks(struct cb *c, double mine)
+{
+    double worst = mine;
+    if (ap_allreduce(c->ap, &mine, &worst, 1, AP_DOUBLE, AP_MAX) < 0) return -1;
+    return worst;
+}
+
+static void report(struct cb *c, const char *op, size_t size, struct bench_summary s,
+                   double max_mean)
+{
+    if (c->rank != 0) return;
+    printf("%-10s %5d %9zu %10.2f %10.2f %10.2f %10.2f %10.2f %6zu\n", op, c->nodes, size,
+           s.median_us, s.min_us, s.p99_us, s.mean_us, max_mean, s.n);
+    printf("RESULT impl=porto-coll op=%s nodes=%d size=%zu median_us=%.2f min_us=%.2f "
+           "p99_us=%.2f mean_us=%.2f max_mean_us=%.2f n=%zu\n",
+           op, c->nodes, size, s.median_us, s.min_us, s.p99_us, s.mean_us, max_mean, s.n);
+}
+
+static int run_op(struct cb *c, const struct cb_opts *o, enum op op)
+{
+    size_t sizes[MAX_SIZES];
+    size_t nsizes = op == OP_BARRIER
+                        ? (sizes[0] = 0, 1)
+                        : bench_size_list(o->min_size, o->max_size, 0, sizes, MAX_SIZES);
+    for (size_t k = 0; k < nsizes; k++) {
+        size_t size = sizes[k];
+        size_t n = bench_samples_for_size(size, o->samples, o->budget, o->min_samples);
+        fill_inputs(c, op, size);
+        int r;
+        for (size_t i = 0; i < o->warmup; i++)
+            if ((r = one_call(c, op, size, i == 0)) < 0) return r;
+        if ((r = ap_barrier(c->ap)) < 0) return r;
+        for (size_t i = 0; i < n; i++) {
+            uint64_t t0 = porto_tsc();
+            if ((r = one_call(c, op, size, false)) < 0) return r;
+            c->ticks[i] = porto_tsc() - t0;
+        }
+        /* The last call's data must be right too (checked after the timing). */
+        if ((r = one_call(c, op, size, true)) < 0) return r;
+        struct bench_summary s = bench_summarize(c->ticks, n, c->hz, 1);
+        double worst = max_over_ranks(c, s.mean_us);
+        report(c, op_names[op], size, s, worst);
+    }
+    return 0;
+}
+
+/* 0-byte best-effort ping-pong between ranks 0 and 1 while the others wait in a barrier. */
+static int run_pingpong(struct cb *c, const struct cb_opts *o)
+{
+    int r = 0;
+    if (c->rank <= 1) {
+        int peer = 1 - c->rank;
+        size_t n = o->samples, got = 0, lost = 0;
+        uint64_t timeout_ns = 20000000;
+        for (size_t i = 0; got < n + o->warmup && lost < n;) {
+            uint64_t t0 = porto_tsc();
+            if (c->rank == 0) {
+                if ((r = ap_send_be(c->ap, peer, PORT_PING, NULL, 0)) < 0) break;
+                r = ap_port_wait(c->ap, PORT_PING, timeout_ns, NULL, NULL);
+                if (r == -AP_ETIMEDOUT) {
+                    lost++;
+                    while (ap_port_wait(c->ap, PORT_PING, timeout_ns, NULL, NULL) == 0)
+                        ;
+                    continue;
+                }
+                if (r < 0) break;
+                if (got >= o->warmup) c->ticks[i++] = porto_tsc() - t0;
+                got++;
+            } else {
+                /* Rank 1 echoes until rank 0 sends the end marker (an FC message). */
+                r = ap_port_wait(c->ap, PORT_PING, AP_FOREVER, NULL, NULL);
+                if (r < 0) break;
+                if (ap_port_deliveries(c->ap, PORT_PING + 1) > 0) break;
+                if ((r = ap_send_be(c->ap, peer, PORT_PING, NULL, 0)) < 0) break;
+            }
+        }
+        if (c->rank == 0) {
+            /* The end marker: an FC message on the next port, then one last ping to wake the
+             * echo loop (rank 1 checks the marker after every ping). */
+            int e = ap_send_fc(c->ap, 1, PORT_PING + 1, NULL, 0);
+            if (e == 0) e = ap_send_fc(c->ap, 1, PORT_PING, NULL, 0);
+            if (r == 0) r = e;
+            if (r == 0) {
+                struct bench_summary s = bench_summarize(c->ticks, got - o->warmup, c->hz, 2);
+                report(c, "pingpong", 0, s, s.mean_us);
+                if (lost) printf("collbench: pingpong lost %zu round trips (retried)\n", lost);
+            }
+        }
+    }
+    int b = ap_barrier(c->ap);
+    return r < 0 ? r : b;
+}
+
+int main(int argc, char **argv)
+{
+    static struct cb c;
+    struct cb_opts o;
+    c.ap = porto_ap();
+    c.rank = porto_rank();
+    c.nodes = porto_nodes();
+    if (!c.ap) {
+        printf("collbench: needs a job: scripts/porto-run -n N build/collbench.elf\n");
+        return 2;
+    }
+    if (parse(argc, argv, &o) < 0) return 2;
+    int64_t khz = porto_arg_int("tsc_khz", 0);
+    c.hz = khz > 0 ? (uint64_t)khz * 1000 : porto_tsc_hz();
+    size_t cap = o.samples > o.warmup ? o.samples : o.warmup;
+    c.ticks = malloc((cap + o.warmup + 1) * sizeof *c.ticks);
+    c.buf = malloc(o.max_size + 8);
+    c.out = malloc(o.max_size + 8);
+    if (!c.ticks || !c.buf || !c.out) {
+        printf("collbench: out of memory\n");
+        return 1;
+    }
+    int r;
+    if ((r = ap_port_open(c.ap, PORT_PING, NULL, 0, NULL, NULL, 0)) < 0 ||
+        (r = ap_port_open(c.ap, PORT_PING + 1, NULL, 0, NULL, NULL, 0)) < 0) {
+        printf("collbench: ap_port_open: %s\n", ap_strerror(r));
+        return 1;
+    }
+    if (c.rank == 0) {
+        printf("INFO collbench nodes=%d min=%zu max=%zu samples=%zu budget=%llu minsamples=%zu "
+               "warmup=%zu tsc_hz=%llu tsc_source=%s\n",
+               c.nodes, o.min_size, o.max_size, o.samples, (unsigned long long)o.budget,
+               o.min_samples, o.warmup, (unsigned long long)c.hz, khz > 0 ? "tsc_khz" : "kernel");
+        printf("%-10s %5s %9s %10s %10s %10s %10s %10s %6s\n", "op", "nodes", "size", "median",
+               "min", "p99", "mean", "max mean", "n");
+    }
+    if ((r = ap_barrier(c.ap)) < 0) goto fail;
+    if (o.pingpong && c.nodes >= 2 && (r = run_pingpong(&c, &o)) < 0) goto fail;
+    if (o.barrier && (r = run_op(&c, &o, OP_BARRIER)) < 0) goto fail;
+    if (o.bcast && (r = run_op(&c, &o, OP_BCAST)) < 0) goto fail;
+    if (o.allreduce && (r = run_op(&c, &o, OP_ALLREDUCE)) < 0) goto fail;
+    /* Every rank's data checks, summed at rank 0. */
+    double mine = c.errors, all = 0;
+    if ((r = ap_allreduce(c.ap, &mine, &all, 1, AP_DOUBLE, AP_SUM)) < 0) goto fail;
+    if (c.rank == 0)
+        printf("BENCH-DONE collbench %s (%d wrong results)\n", all == 0 ? "ok" : "failed",
+               (int)all);
+    return all == 0 ? 0 : 1;
+fail:
+    printf("collbench: rank %d: %s%s%s\n", c.rank, ap_strerror(r), *ap_error(c.ap) ? ": " : "",
+           ap_error(c.ap));
+    return 1;
+}

@@ -1,0 +1,138 @@
+/*
+ * apps/pingpong/pingpong.h — shared declarations of the ping-pong benchmark (2 ranks; rank 0
+ * measures, rank 1 serves). main.c parses the options and runs the phases; engine.c is the
+ * Active Port ping-pong (best effort and flow controlled), stream.c the one-way transmission
+ * throughput, raw.c the same measurements straight through the NIC (Porto's floor), server.c
+ * rank 1's side of all of them, report.c the tables and RESULT lines.
+ *   scripts/porto-run -n 2 build/pingpong.elf --kargs mtu=9000 -- be fc stream
+ *   scripts/porto-run -n 2 build/pingpong.elf --kargs mtu=9000 -- raw
+ */
+#ifndef PORTO_PINGPONG_H
+#define PORTO_PINGPONG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "apps/pingpong/stats.h"
+#include "net/ap.h"
+
+/* Ports of the app (the job layer keeps 62 and 63). */
+enum {
+    PP_PORT_BE = 1,     /* best-effort ping-pong */
+    PP_PORT_FC = 2,     /* flow-controlled ping-pong */
+    PP_PORT_STREAM = 3, /* one-way streams */
+    PP_PORT_CTL = 4,    /* commands from rank 0 to rank 1 and their answers (FC) */
+};
+
+#define PP_MAX_SIZES 40
+
+/* What to run and how much, from argv (the same on both ranks: the job shares rank 0's). */
+struct pp_opts {
+    bool run_be, run_fc, run_stream, run_raw;
+    size_t max_size;            /* largest ping-pong message */
+    size_t samples;             /* round trips per size for median/min/p99 */
+    uint64_t budget;            /* bytes per direction that bound the samples of a large size */
+    size_t min_samples;         /* ... but never fewer than this */
+    size_t gamma_runs;          /* GAMMA's figure: best of gamma_runs runs, */
+    size_t gamma_len;           /* each the average of gamma_len round trips */
+    size_t warmup;              /* untimed round trips before each size */
+    size_t stream_msg;          /* transmission throughput: message size */
+    uint64_t stream_bytes;      /* ... and total bytes */
+    unsigned stream_depth;      /* non-blocking sends in flight */
+    uint64_t timeout_us;        /* BE/raw round trip given up (counted as lost) after this, plus */
+    uint64_t timeout_us_per_mb; /* this much per MB of message */
+    bool verify;                /* compare the payload that came back after each size */
+};
+
+int pp_parse_opts(int argc, char **argv, struct pp_opts *o);
+void pp_print_opts(const struct pp_opts *o);
+void pp_print_usage(void);
+
+/* Commands on PP_PORT_CTL: 24 bytes, little-endian like everything else. */
+enum pp_cmd {
+    PP_CMD_STREAM_BEGIN = 1, /* a stream of `a` messages of `b` bytes follows */
+    PP_CMD_STREAM_END,       /* the sender is done: report what arrived */
+    PP_CMD_STREAM_REPORT,    /* rank 1's answer: a = messages delivered, b = bytes */
+    PP_CMD_RAW,              /* enter raw mode; mac = rank 0's MAC */
+    PP_CMD_RAW_MAC,          /* rank 1's answer: mac = its MAC */
+    PP_CMD_DONE,             /* rank 1 stops serving */
+};
+struct pp_msg {
+    uint32_t cmd;
+    uint8_t mac[6];
+    uint16_t pad;
+    uint64_t a, b;
+};
+
+/* One node's working set. */
+struct pp_ctx {
+    struct ap *ap;
+    int rank;
+    uint64_t hz;            /* TSC ticks per second */
+    const char *hz_source;  /* "kernel" (its calibration) or "tsc_khz" (given) */
+    uint8_t *tx;            /* max_size bytes of a known pattern (both ranks fill it alike) */
+    uint8_t *rx_be, *rx_fc; /* landing buffers of the two ping-pong ports */
+    uint8_t *rx_stream;
+    size_t rx_cap;     /* bytes of tx, rx_be and rx_fc */
+    size_t stream_cap; /* bytes of rx_stream */
+    uint64_t *ticks;   /* round-trip samples of one size */
+    size_t ticks_cap;
+    uint8_t nic_mac[6];
+    struct pp_msg ctl_in; /* PP_PORT_CTL's buffer */
+};
+
+int pp_ctl_send(struct pp_ctx *c, const struct pp_msg *m);
+int pp_ctl_wait(struct pp_ctx *c, uint32_t cmd, uint64_t timeout_ns, struct pp_msg *out);
+/* Poll until no FC frame or request is outstanding (at most 2 s). */
+void pp_settle(struct ap *ap);
+
+/* Deadline of a round trip of `size` bytes each way, in TSC ticks. */
+uint64_t pp_timeout_ticks(const struct pp_ctx *c, const struct pp_opts *o, size_t size);
+
+/* One measured size of one implementation. */
+struct pp_point {
+    size_t size;
+    struct bench_summary s; /* half round trips */
+    double gamma_us;        /* best of gamma_runs averages; 0 when every run lost a message */
+    size_t lost;            /* round trips given up (BE, raw) */
+    bool corrupt;           /* the payload that came back differs from what was sent */
+};
+
+/* A way to do one round trip: the engine (BE or FC) or the raw NIC. */
+enum { PP_RT_LOST = 0, PP_RT_OK = 1 };
+struct pp_transport {
+    const char *impl; /* "porto-be", "porto-fc", "porto-raw" */
+    bool reliable;    /* a lost round trip is an error, not a count */
+    uint8_t *rx;      /* where the echo lands (compared with tx when verifying) */
+    /* Send `size` bytes and wait for the echo: PP_RT_OK with *ticks, PP_RT_LOST after
+     * `timeout` ticks, or a negative AP code. Late echoes of given-up round trips are skipped
+     * and counted in *stale. */
+    int (*round_trip)(struct pp_ctx *c, size_t size, uint64_t timeout, uint64_t *ticks,
+                      size_t *stale);
+    /* After a loss: swallow echoes that may still come within `timeout`. */
+    void (*drain)(struct pp_ctx *c, uint64_t timeout, size_t *stale);
+};
+
+/* measure.c: every size of the ladder over one transport; fills pts[] (PP_MAX_SIZES) and
+ * returns how many sizes were measured, with *err the error that stopped it (0 if none). */
+size_t pp_measure(struct pp_ctx *c, const struct pp_opts *o, const struct pp_transport *t,
+                  struct pp_point *pts, int *err);
+
+/* report.c: the human table and RESULT lines of one implementation ("porto-be", ...). */
+void pp_report_sizes(const char *impl, const struct pp_opts *o, const struct pp_point *pts,
+                     size_t n);
+void pp_report_stream(const char *impl, size_t msg, uint64_t count, uint64_t delivered,
+                      uint64_t ticks, uint64_t report_ticks, uint64_t hz, uint64_t frames);
+
+/* engine.c: rank 0's ping-pong over the engine; returns 0 or a negative AP code. */
+int pp_engine_pingpong(struct pp_ctx *c, const struct pp_opts *o, bool fc);
+/* stream.c: rank 0's one-way streams (FC, then BE with a count check). */
+int pp_stream(struct pp_ctx *c, const struct pp_opts *o, bool fc);
+/* raw.c: rank 0's raw ping-pong and raw stream; rank 1's raw server. */
+int pp_raw_client(struct pp_ctx *c, const struct pp_opts *o);
+int pp_raw_server(struct pp_ctx *c, const uint8_t peer_mac[6]);
+/* server.c: rank 1 answers everything rank 0 asks until PP_CMD_DONE. */
+int pp_serve(struct pp_ctx *c, const struct pp_opts *o);
+
+#endif

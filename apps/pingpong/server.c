@@ -1,0 +1,100 @@
+/*
+ * apps/pingpong/server.c — rank 1 of the ping-pong benchmark: echoes every message on the BE
+ * and FC ping-pong ports with the same size and quality of service, counts what the streams
+ * deliver, and obeys rank 0's commands on PP_PORT_CTL (stream reports, raw mode, done).
+ * Also the command helpers both ranks use. Rank 1 prints nothing while serving: its console
+ * goes to rank 0 through the engine and would disturb the measurements.
+ */
+#include "apps/pingpong/pingpong.h"
+#include "porto.h"
+
+#include <string.h>
+
+int pp_ctl_send(struct pp_ctx *c, const struct pp_msg *m)
+{
+    int peer = c->rank == 0 ? 1 : 0;
+    return ap_send_fc(c->ap, peer, PP_PORT_CTL, m, sizeof *m);
+}
+
+/* The next command on PP_PORT_CTL, which must be `cmd` (0: any). */
+int pp_ctl_wait(struct pp_ctx *c, uint32_t cmd, uint64_t timeout_ns, struct pp_msg *out)
+{
+    size_t len = 0;
+    int r = ap_port_wait(c->ap, PP_PORT_CTL, timeout_ns, NULL, &len);
+    if (r < 0) return r;
+    if (len != sizeof *out) return -AP_EMSGSIZE;
+    memcpy(out, &c->ctl_in, sizeof *out);
+    if (cmd && out->cmd != cmd) return -AP_EINVAL;
+    return 0;
+}
+
+/* The newest delivery on `port` not yet answered: its length, or -1 if none. Older ones that
+ * piled up are superseded (only best effort can pile up: a ping given up and sent again). */
+static long take_delivery(struct ap *ap, int port)
+{
+    long last = -1;
+    size_t len;
+    while (ap_port_wait(ap, port, 0, NULL, &len) == 0)
+        last = (long)len;
+    return last;
+}
+
+/* Wait until no FC frame or request is outstanding, so that nothing the engine needs arrives
+ * while the NIC is driven raw. */
+void pp_settle(struct ap *ap)
+{
+    uint64_t end = porto_time_ns() + 2000000000ull;
+    while (!ap_quiescent(ap) && porto_time_ns() < end)
+        ap_poll(ap);
+}
+
+int pp_serve(struct pp_ctx *c, const struct pp_opts *o)
+{
+    (void)o;
+    struct ap *ap = c->ap;
+    uint64_t stream_base = 0, stream_msg = 0;
+    for (;;) {
+        ap_poll(ap);
+        long len;
+        if ((len = take_delivery(ap, PP_PORT_BE)) >= 0) {
+            int r = ap_send_be(ap, 0, PP_PORT_BE, c->tx, (size_t)len);
+            if (r < 0) return r;
+        }
+        if ((len = take_delivery(ap, PP_PORT_FC)) >= 0) {
+            int r = ap_send_fc(ap, 0, PP_PORT_FC, c->tx, (size_t)len);
+            if (r < 0) return r;
+        }
+        struct pp_msg m;
+        int r = pp_ctl_wait(c, 0, 0, &m);
+        if (r == -AP_ETIMEDOUT) {
+            if (!ap_peer_alive(ap, 0)) return -AP_EPEER;
+            continue;
+        }
+        if (r < 0) return r;
+        struct pp_msg reply = {0};
+        switch (m.cmd) {
+        case PP_CMD_STREAM_BEGIN:
+            stream_base = ap_port_deliveries(ap, PP_PORT_STREAM);
+            stream_msg = m.b;
+            break;
+        case PP_CMD_STREAM_END:
+            reply.cmd = PP_CMD_STREAM_REPORT;
+            reply.a = ap_port_deliveries(ap, PP_PORT_STREAM) - stream_base;
+            reply.b = reply.a * stream_msg;
+            if ((r = pp_ctl_send(c, &reply)) < 0) return r;
+            break;
+        case PP_CMD_RAW: {
+            reply.cmd = PP_CMD_RAW_MAC;
+            memcpy(reply.mac, c->nic_mac, 6);
+            if ((r = pp_ctl_send(c, &reply)) < 0) return r;
+            pp_settle(ap);
+            if ((r = pp_raw_server(c, m.mac)) < 0) return r;
+            break;
+        }
+        case PP_CMD_DONE:
+            return 0;
+        default:
+            return -AP_EINVAL;
+        }
+    }
+}
