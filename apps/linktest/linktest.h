@@ -45,7 +45,7 @@ struct lt_state {
     bool hello_reply, done_reply;
     uint64_t now, last_progress_ns;
     uint64_t t_start, t_data, t_done; /* phase starts */
-    unsigned long other_frames, bad_headers, data_sent;
+    unsigned long other_frames, engine_frames, bad_headers, data_sent;
     uint64_t data_bytes_sent;
     struct lt_peer peers[LT_MAX_NODES];
 };

@@ -13,7 +13,14 @@
  * Prints a per-node table (rank 0 also the whole cluster's) and exits 1 on any loss or
  * corruption, 2 on bad arguments, 3 when peers never showed up. Kernel words: rank=, nodes=
  * (set by porto-run), and the NIC's mtu=, rxring=, txring=, linkwait=.
+ *
+ * Inside a job (net/job.c formed one at boot: porto_ap() is set) the job's engine shares the
+ * NIC. linktest then pauses it around the raw exchange: a barrier and a wait until every
+ * engine frame is acknowledged before, engine frames that still arrive handed over with
+ * ap_input() during, and a barrier after. Ranks other than 0 hold their messages during the
+ * exchange, because the job layer forwards console lines to rank 0 through the engine.
  */
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +29,8 @@
 #include "kernel/cmdline.h"
 #include "kernel/tsc.h"
 #include "linktest.h"
+#include "net/ap.h"
+#include "porto.h"
 
 #define MS               1000000ull
 #define HELLO_EVERY_NS   (100 * MS)
@@ -36,7 +45,75 @@
 #define BURST            4           /* frames per destination per loop turn */
 #define RX_BUDGET        64
 
+#define QUIET_NS         (200 * MS) /* engine polled this long before the raw exchange */
+#define PAUSE_TIMEOUT_NS (10000 * MS)
+#define HELD_BYTES       4096
+
 static struct lt_state lt;
+static struct ap *job; /* the job's engine, NULL when not running as a job */
+
+/* Messages printed during the exchange: held on ranks other than 0 of a job (their console
+ * goes to rank 0 through the engine, which is paused), printed afterwards. */
+static char held[HELD_BYTES];
+static size_t held_len;
+static bool holding;
+
+static void note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void note(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    if (holding && held_len < sizeof held) {
+        int n = vsnprintf(held + held_len, sizeof held - held_len, fmt, ap);
+        if (n > 0)
+            held_len += (size_t)n < sizeof held - held_len ? (size_t)n : sizeof held - held_len - 1;
+    } else {
+        vprintf(fmt, ap);
+    }
+    va_end(ap);
+}
+
+static void release_notes(void)
+{
+    holding = false;
+    if (held_len) printf("%s", held);
+    held_len = 0;
+}
+
+/* Before the raw exchange: every rank in main, every engine frame delivered and acknowledged
+ * (a dissemination barrier's frames have all arrived where they are needed once it returns;
+ * polling on lets the acknowledgements out), then the engine stays idle. */
+static void engine_pause(struct lt_state *t)
+{
+    if (!job) return;
+    if (ap_barrier(job) < 0)
+        printf("linktest: job barrier failed (%s): continuing\n", ap_error(job));
+    /* Poll at least QUIET_NS (owed acknowledgements go out, late frames come in) and until
+     * nothing of ours is unacknowledged. Frames that keep arriving meanwhile are faster
+     * ranks' HELLOs, which the engine drops and which are repeated anyway. */
+    uint64_t start = time_ns();
+    for (;;) {
+        ap_poll(job);
+        uint64_t now = time_ns();
+        if (ap_quiescent(job) && now - start >= QUIET_NS) break;
+        if (now - start > PAUSE_TIMEOUT_NS) {
+            printf("linktest: the job's engine still has unacknowledged frames after 10 s: "
+                   "continuing\n");
+            break;
+        }
+    }
+    holding = t->rank != 0;
+}
+
+/* After it: one more barrier so that every rank has left the exchange before the engine (which
+ * drops linktest's frames) polls the NIC again on any of them. */
+static void engine_resume(bool everyone_done)
+{
+    if (!job) return;
+    if (everyone_done && ap_barrier(job) < 0)
+        printf("linktest: job barrier after the exchange failed (%s)\n", ap_error(job));
+    release_notes();
+}
 
 static const unsigned base_sizes[] = {60,  61,  64,   100,  127,  128,  129,  200,
                                       256, 512, 1000, 1024, 1400, 1500, 4000, 8000};
@@ -128,7 +205,7 @@ static int send_data(struct lt_state *t, int dst, uint32_t seq)
         t->data_sent++;
         t->data_bytes_sent += len;
     } else if (rc != -NIC_EBUSY) {
-        printf("linktest: transmit of a %u-byte frame failed: error %d\n", len, rc);
+        note("linktest: transmit of a %u-byte frame failed: error %d\n", len, rc);
     }
     return rc;
 }
@@ -169,7 +246,12 @@ static void on_frame(void *ctx, const void *frame, size_t len)
     struct lt_state *t = ctx;
     struct lt_hdr h;
     if (!lt_get_header(frame, len, &h)) {
-        t->other_frames++;
+        if (job) { /* the job engine's (or anyone's): the engine decides what it is */
+            t->engine_frames++;
+            ap_input(job, frame, len);
+        } else {
+            t->other_frames++;
+        }
         return;
     }
     if (h.src >= t->nodes || h.src == t->rank) {
@@ -298,15 +380,17 @@ static bool all_done_seen(const struct lt_state *t, bool need_full_masks)
 
 static void print_missing(const struct lt_state *t, const char *what, bool done)
 {
-    printf("linktest: %s from node(s):", what);
+    note("linktest: %s from node(s):", what);
     for (int r = 0; r < t->nodes; r++)
         if (r != t->rank && !(done ? t->peers[r].done_seen : t->peers[r].hello_seen))
-            printf(" %d", r);
-    printf("\n");
+            note(" %d", r);
+    note("\n");
 }
 
-/* Returns false when the peers never all showed up. */
-static bool exchange(struct lt_state *t)
+/* How the exchange ended. */
+enum lt_end { END_ALL_DONE, END_DONE_MISSING, END_NO_HELLO };
+
+static enum lt_end exchange(struct lt_state *t)
 {
     uint64_t next_hello = 0, next_done = 0, last_reply = 0, all_done_at = 0;
     t->t_start = time_ns();
@@ -328,11 +412,11 @@ static bool exchange(struct lt_state *t)
             if (all_hellos_full(t)) {
                 t->phase = PH_DATA;
                 t->t_data = t->last_progress_ns = t->now;
-                printf("linktest: all %d nodes ready after %llu ms\n", t->nodes,
-                       (unsigned long long)((t->now - t->t_start) / MS));
+                note("linktest: all %d nodes ready after %llu ms\n", t->nodes,
+                     (unsigned long long)((t->now - t->t_start) / MS));
             } else if (t->now - t->t_start > HELLO_TIMEOUT_NS) {
                 print_missing(t, "no HELLO after 90 s", false);
-                return false;
+                return END_NO_HELLO;
             }
             break;
         case PH_DATA:
@@ -340,8 +424,8 @@ static bool exchange(struct lt_state *t)
             if (data_complete(t)) {
                 t->phase = PH_DONE;
             } else if (t->now - t->last_progress_ns > STALL_NS) {
-                printf("linktest: no progress for %llu s: frames are missing, finishing\n",
-                       (unsigned long long)(STALL_NS / 1000 / MS));
+                note("linktest: no progress for %llu s: frames are missing, finishing\n",
+                     (unsigned long long)(STALL_NS / 1000 / MS));
                 t->phase = PH_DONE;
             }
             if (t->phase == PH_DONE) t->t_done = t->now;
@@ -359,11 +443,11 @@ static bool exchange(struct lt_state *t)
                     for (int i = 0; i < 3; i++) /* our last word: every DONE has arrived */
                         send_done(t);
                     nic_flush(t->nic);
-                    return true;
+                    return END_ALL_DONE;
                 }
             } else if (t->now - t->t_done > DONE_TIMEOUT_NS) {
                 print_missing(t, "no DONE after 30 s", true);
-                return true;
+                return END_DONE_MISSING;
             }
             break;
         }
@@ -429,6 +513,7 @@ int main(int argc, char **argv)
     if (!parse_args(t, argc, argv)) return 2;
 
     t->nic = nic_require(); /* exits with a clear message when there is no working NIC */
+    job = porto_ap();
     lt_mac_of(t->rank, t->mac);
     if (memcmp(t->mac, t->nic->mac, 6) != 0) {
         const uint8_t *m = t->nic->mac;
@@ -448,6 +533,9 @@ int main(int argc, char **argv)
         printf("linktest: a single node has no peer to exchange frames with: nothing to do\n");
         return 0;
     }
-    if (!exchange(t)) return 3;
+    engine_pause(t);
+    enum lt_end end = exchange(t);
+    engine_resume(end == END_ALL_DONE);
+    if (end == END_NO_HELLO) return 3;
     return lt_report(t);
 }

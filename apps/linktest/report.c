@@ -43,9 +43,10 @@ static void print_nic(const struct lt_state *t)
            (unsigned long long)s->rx_frames, (unsigned long long)s->rx_bytes,
            (unsigned long long)s->rx_dropped, (unsigned long long)s->rx_errors,
            (unsigned long long)s->tx_errors, (unsigned long long)s->tx_busy);
-    if (t->other_frames || t->bad_headers)
-        printf("linktest: also received %lu frames of other protocols, %lu with bad headers\n",
-               t->other_frames, t->bad_headers);
+    if (t->other_frames || t->bad_headers || t->engine_frames)
+        printf("linktest: also received %lu frames of other protocols, %lu with bad headers, "
+               "%lu handed to the job's engine\n",
+               t->other_frames, t->bad_headers, t->engine_frames);
 }
 
 /* Rank 0: one row per receiver, one column per sender, frames received (unicast + broadcast)

@@ -9,22 +9,24 @@ if [ "$(id -u)" != 0 ] && ! command -v vde_switch >/dev/null; then
     skip "neither root (bridge switch) nor vde_switch (apt-get install vde2) available"
 fi
 out=$TMP/porto-run.out
+tag='^(\[[0-9]+\] )?' # inside a job, rank 0 tags every line with the rank that printed it
 scripts/porto-run -n 4 build/linktest.elf --timeout 240 >"$out" 2>&1
 rc=$?
 cat "$out"
 [ $rc = 0 ] || fail "porto-run exited $rc, expected 0"
-expect "$out" '^linktest: rank 0 of 4, ' "rank 0's console streamed by the launcher"
-expect "$out" '^linktest: cluster: 0 frames lost, 0 corrupted, 0 node\(s\) did not report' \
+expect "$out" "${tag}linktest: rank 0 of 4, " "rank 0's console streamed by the launcher"
+expect "$out" "${tag}linktest: cluster: 0 frames lost, 0 corrupted, 0 node\(s\) did not report" \
     "every node reported, nothing lost or corrupted"
-expect "$out" '^linktest: PASS\b' "rank 0's verdict"
+expect "$out" "${tag}linktest: PASS\b" "rank 0's verdict"
 expect "$out" '^porto-run: all 4 node\(s\) exited 0' "every node exited 0"
 rundir=$(sed -n 's/^porto-run: .*logs: \(run\/[^ ]*\)\/$/\1/p' "$out" | head -n 1)
 [ -n "$rundir" ] && [ -d "$rundir" ] || fail "run directory not printed or missing"
 for k in 0 1 2 3; do
     log=$rundir/node$k.log
-    grep -qE "^linktest: node $k: PASS: 0 frames lost, 0 corrupted" "$log" ||
+    own="^(\[$k\] )?" # this node's own lines (rank 0's log also holds the others')
+    grep -qE "${own}linktest: node $k: PASS: 0 frames lost, 0 corrupted" "$log" ||
         fail "node $k's log $log has no PASS line"
-    rows=$(grep -cE '^ +[0-9]+ +60/60 +60/60 +0 +0 +0' "$log")
+    rows=$(grep -cE "${own} +[0-9]+ +60/60 +60/60 +0 +0 +0" "$log")
     [ "$rows" = 3 ] || fail "node $k's table has $rows complete rows, expected 3 (one per peer)"
 done
 echo "ok: 4 per-node logs with their own PASS table"
