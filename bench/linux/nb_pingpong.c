@@ -100,9 +100,10 @@ static int gamma_figure(struct transport *t, size_t size, size_t runs, size_t le
         for (size_t i = 0; i < len; i++) {
             int rc = t->roundtrip(t, size);
             if (rc < 0) return -1;
-            if (rc > 0) {
+            if (rc > 0) { /* the run is spoiled: do not wait out more timeouts in it */
                 ++*lost;
                 spoiled = 1;
+                break;
             }
         }
         double avg_half_us = (double)(nb_now_ns() - t0) / (double)len / 2000.0;
