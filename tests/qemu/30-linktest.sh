@@ -2,7 +2,8 @@
 # tests/qemu/30-linktest.sh — the issue's bar: `scripts/porto-run -n 4 build/linktest.elf`
 # boots 4 TCG nodes on one switch (a bridge in a private netns as root, vde_switch otherwise),
 # every node exchanges frames of every size with every other node and by broadcast, and the
-# job exits 0 with 0 frames lost or corrupted. Exit 0 pass, 77 skip, else fail.
+# job exits 0 with 0 frames lost or corrupted. Then once more with jumbo frames on 16-entry
+# rings and large windows (rings fill and recover). Exit 0 pass, 77 skip, else fail.
 source "$(dirname "$0")/../lib.sh"
 [ -f build/linktest.elf ] || fail "build/linktest.elf missing (run make)"
 if [ "$(id -u)" != 0 ] && ! command -v vde_switch >/dev/null; then
@@ -35,3 +36,16 @@ if [ -n "$ns" ]; then
     ! ip netns list 2>/dev/null | grep -q "^$ns\b" || fail "namespace $ns was left behind"
     echo "ok: switch namespace $ns removed"
 fi
+
+# The same with jumbo frames (mtu=9000: LPE, 16 KiB buffers) on 16-descriptor rings and a
+# window of 64 frames per destination: receive rings fill up again and again (QEMU holds
+# frames back while a ring is full) and must keep recovering, transmit rings report full.
+out2=$TMP/porto-run-jumbo.out
+scripts/porto-run -n 4 build/linktest.elf --timeout 240 --kargs "mtu=9000 rxring=16 txring=16" \
+    -- window=64 reps=8 >"$out2" 2>&1
+rc=$?
+grep -E 'linktest: (rank 0|sent|nic|cluster|PASS|FAIL)|porto-run' "$out2"
+[ $rc = 0 ] || fail "jumbo/small-ring run: porto-run exited $rc, expected 0"
+expect "$out2" "${tag}linktest: rank 0 of 4, 17 sizes 60\.\.9014 bytes" "frames up to 9014 bytes"
+expect "$out2" "${tag}linktest: cluster: 0 frames lost, 0 corrupted, 0 node\(s\) did not report" \
+    "jumbo frames on full rings: nothing lost or corrupted"
