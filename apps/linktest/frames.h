@@ -6,6 +6,7 @@
  *   DATA: bytes of the pattern tape from tape_off (a function of src, dst and seq);
  *   DONE: one struct lt_result per node, what the sender received from each node.
  * Addresses follow scripts/porto-run: rank r has MAC 52:54:00:50:00:<r+1>.
+ * Exercised by `scripts/porto-run -n 4 build/linktest.elf` (tests/qemu/30-linktest.sh).
  */
 #ifndef LINKTEST_FRAMES_H
 #define LINKTEST_FRAMES_H

@@ -1,6 +1,7 @@
 /*
  * apps/linktest/linktest.h — linktest's state, shared by the exchange (main.c) and the
- * result tables (report.c).
+ * result tables (report.c). Run: scripts/porto-run -n 4 build/linktest.elf
+ * (tests/qemu/30-linktest.sh).
  */
 #ifndef LINKTEST_H
 #define LINKTEST_H
