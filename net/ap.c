@@ -393,6 +393,17 @@ int ap_port_post(struct ap *ap, int port, void *buf, size_t size)
     return 0;
 }
 
+int ap_port_post_slot(struct ap *ap, int port, int slot)
+{
+    if (port < 0 || port >= AP_MAX_PORTS) return -AP_EINVAL;
+    struct ap_port *P = &ap->ports[port];
+    if (!P->open) return -AP_ECLOSED;
+    if (!(P->flags & AP_PORT_SLOTS) || slot < 0 || (unsigned)slot >= P->nunits) return -AP_EINVAL;
+    P->units[slot].armed = 1;
+    apx_resume(ap);
+    return 0;
+}
+
 uint64_t ap_port_deliveries(const struct ap *ap, int port)
 {
     if (port < 0 || port >= AP_MAX_PORTS) return 0;

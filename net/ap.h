@@ -226,6 +226,9 @@ int ap_port_close(struct ap *ap, int port);
 /* Re-arm a port (every slot). buf == NULL (size 0) keeps the buffer; a new buffer is refused
  * with -AP_EBUSY while a message is being assembled into the old one. */
 int ap_port_post(struct ap *ap, int port, void *buf, size_t size);
+/* Re-arm only the slot of rank `slot` (AP_PORT_SLOTS | AP_PORT_ONESHOT ports), e.g. from the
+ * handler that just consumed it, leaving the other slots' pending messages alone. */
+int ap_port_post_slot(struct ap *ap, int port, int slot);
 /* Wait for a delivery not yet waited for (each delivery is waited for once); the latest
  * delivery's source and length go to *src / *len (either may be NULL). */
 int ap_port_wait(struct ap *ap, int port, uint64_t timeout_ns, int *src, size_t *len);

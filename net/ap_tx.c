@@ -257,6 +257,8 @@ static int fc_new_frame(struct ap *ap, struct ap_fctx *f, int dst)
 
 static void fc_tx(struct ap *ap, struct ap_fctx *f, int dst, int *budget)
 {
+    if (f->rnr && f->una == f->nxt)
+        f->rnr = 0; /* everything refused was accepted after all: new frames may go */
     if (f->rnr) {
         /* The receiver is not ready: one probe per timeout, nothing else. */
         if (f->probe && f->una != f->nxt && fc_send_slot(ap, f, dst, f->una) == 0) {
@@ -284,6 +286,7 @@ static void fc_tx(struct ap *ap, struct ap_fctx *f, int dst, int *budget)
 
 void apx_fc_advance(struct ap *ap, struct ap_fctx *f, uint32_t ack)
 {
+    int dst_is_peer = f != &ap->bfc;
     struct ap_slot *last = &f->win[(ack - 1) & MASK(ap)];
     if (!last->retx) rtt_sample(f, ap->now - last->sent_ns);
     f->una = ack;
@@ -292,6 +295,7 @@ void apx_fc_advance(struct ap *ap, struct ap_fctx *f, uint32_t ack)
     f->fast_done = 0;
     f->backoff = 0;
     f->since_ns = ap->now;
+    if (dst_is_peer) f->rnr = 0; /* it accepted frames: ready again (it says RNR anew if not) */
     f->rto = rto_base(ap, f);
     f->deadline_ns = f->una != f->nxt ? ap->now + f->rto : 0;
     while (f->head && f->head->phase == AP_PH_SENT && ap_seq_lt(f->head->last_seq, f->una)) {

@@ -115,6 +115,29 @@ static void *node_main(void *vp)
     return NULL;
 }
 
+/* Diagnostics for a hung run: the engine's stream state (racy: the threads still run). */
+static void dump_node(const struct ap *ap)
+{
+    char text[2048];
+    if (!ap->peers) return;
+    ap_stats_format(&ap->st, text, sizeof(text));
+    fprintf(stderr, "--- rank %u: bfc una %u nxt %u rnr %u probe %u nbrnr %u blive %u head %p\n",
+            ap->rank, ap->bfc.una, ap->bfc.nxt, ap->bfc.rnr, ap->bfc.probe, ap->nbrnr, ap->blive,
+            (void *)ap->bfc.head);
+    for (unsigned i = 0; i < ap->nodes; i++) {
+        const struct ap_peer *p = &ap->peers[i];
+        fprintf(stderr,
+                "  peer %u: fc una %u nxt %u rtx %u rnr %u | back %u brnr %u | rx_expect %u/%u "
+                "rx_rnr %u/%u asm %u/%u dead %u\n",
+                i, p->fc.una, p->fc.nxt, p->fc.rtx, p->fc.rnr, p->back, p->brnr, p->rx_expect[0],
+                p->rx_expect[1], p->rx_rnr[0], p->rx_rnr[1], p->as[0].active, p->as[1].active,
+                p->dead);
+    }
+    for (char *line = strtok(text, "\n"); line; line = strtok(NULL, "\n"))
+        if (strstr(line, "drop_") == NULL || strcmp(strchr(line, ' '), " 0") != 0)
+            fprintf(stderr, "  %s\n", line);
+}
+
 uint64_t tc_sum(const struct tc_result *r, unsigned nodes, size_t offset)
 {
     uint64_t s = 0;
@@ -163,11 +186,8 @@ unsigned tc_run(const struct tc_opts *o, tc_node_fn fn, void *arg, struct tc_res
         if (msw_now_ns() > deadline) {
             fprintf(stderr, "tc_run: timeout after %u s: %u of %u nodes finished, %u quiet\n",
                     timeout_s, atomic_load(&run.finished), running, atomic_load(&run.quiet));
-            for (unsigned k = 0; k < o->nodes && k < 64; k++) {
-                char text[2048];
-                ap_stats_format(&run.nodes[k].ap.st, text, sizeof(text));
-                fprintf(stderr, "--- rank %u stats (racy snapshot):\n%s", k, text);
-            }
+            for (unsigned k = 0; k < o->nodes && k < 64; k++)
+                dump_node(&run.nodes[k].ap);
             fflush(stderr);
             abort(); /* node threads may be stuck inside blocking calls */
         }

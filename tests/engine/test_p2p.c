@@ -691,5 +691,7 @@ int main(void)
         cmocka_unit_test(test_foreign),
         cmocka_unit_test(test_args),
     };
+    if (getenv("TEST_FILTER"))
+        cmocka_set_test_filter(getenv("TEST_FILTER")); /* e.g. TEST_FILTER='*bcast*' */
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,353 @@
+/*
+ * tests/engine/test_lossy.c — random traffic over a bad network: 5% drop, 1% duplicate, 5%
+ * reorder, 0.1% corruption (bit flips), 1% delayed 1 ms; CRC32C on. Flow-controlled traffic
+ * must deliver every message exactly once, in order per source, every byte intact; best-effort
+ * traffic must never deliver a partial, corrupted, duplicated or out-of-order message.
+ * Also: reliable broadcast under faults, and many senders contending for one port (no slots).
+ * Run: make build/host/tests/engine/test_lossy && build/host/tests/engine/test_lossy
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stdatomic.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "net/crc32c.h"
+#include "tests/engine/cluster.h"
+
+#define MAXN    8
+#define MAGIC   0x504f5254u
+#define HDR_LEN 20
+
+static const struct msw_faults bad_net = {
+    .drop = 0.05,
+    .dup = 0.01,
+    .reorder = 0.05,
+    .corrupt = 0.001,
+    .delay = 0.01,
+    .delay_ns = 1000000,
+};
+
+struct traffic {
+    unsigned msgs;    /* per node */
+    unsigned max_len; /* largest message */
+    int fc;
+    int slots; /* per-source slots; else all senders share one buffer */
+    atomic_uint sent[MAXN][MAXN];
+    atomic_uint got[MAXN][MAXN];
+};
+
+/* Per-node receive state, handed to the handler. */
+struct rx {
+    struct traffic *t;
+    int me;
+    uint32_t next_seq[MAXN]; /* FC: exact; BE: lowest acceptable */
+    int bad;
+    char why[200];
+};
+
+static uint64_t rnd(uint64_t *s)
+{
+    *s ^= *s << 13;
+    *s ^= *s >> 7;
+    *s ^= *s << 17;
+    return *s;
+}
+
+/* A message: magic, src, dst, seq, crc32c(payload) then a pattern payload. */
+static size_t build(uint8_t *m, size_t len, int src, int dst, uint32_t seq)
+{
+    if (len < HDR_LEN) len = HDR_LEN;
+    uint32_t h[5] = {MAGIC, (uint32_t)src, (uint32_t)dst, seq, 0};
+    for (size_t i = HDR_LEN; i < len; i++)
+        m[i] = tc_pattern(seq * 31 + (uint32_t)src, i);
+    h[4] = crc32c(m + HDR_LEN, len - HDR_LEN);
+    memcpy(m, h, HDR_LEN);
+    return len;
+}
+
+static void rx_bad(struct rx *rx, const char *fmt, unsigned a, unsigned b)
+{
+    if (!rx->bad++) snprintf(rx->why, sizeof(rx->why), fmt, a, b);
+}
+
+static void on_msg(struct ap *ap, int src, int port, void *data, size_t len, void *arg)
+{
+    struct rx *rx = arg;
+    uint32_t h[5];
+    (void)port;
+    if (len < HDR_LEN) {
+        rx_bad(rx, "short message %u from %u", (unsigned)len, (unsigned)src);
+        goto rearm;
+    }
+    memcpy(h, data, HDR_LEN);
+    if (h[0] != MAGIC || h[1] != (uint32_t)src || h[2] != (uint32_t)rx->me) {
+        rx_bad(rx, "bad header from %u (claims %u)", (unsigned)src, h[1]);
+        goto rearm;
+    }
+    if (crc32c((uint8_t *)data + HDR_LEN, len - HDR_LEN) != h[4]) {
+        rx_bad(rx, "corrupted payload from %u seq %u", (unsigned)src, h[3]);
+        goto rearm;
+    }
+    if (rx->t->fc ? h[3] != rx->next_seq[src] : h[3] < rx->next_seq[src]) {
+        rx_bad(rx, "seq %u from %u out of order", h[3], (unsigned)src);
+        goto rearm;
+    }
+    rx->next_seq[src] = h[3] + 1;
+    atomic_fetch_add(&rx->t->got[src][rx->me], 1);
+rearm:
+    ap_port_post(ap, 30, NULL, 0);
+}
+
+static int traffic_node(struct ap *ap, void *vp)
+{
+    struct traffic *t = vp;
+    int me = ap_rank(ap), n = ap_nodes(ap);
+    struct rx rx;
+    memset(&rx, 0, sizeof(rx));
+    rx.t = t;
+    rx.me = me;
+    size_t inbox = (size_t)t->max_len * (t->slots ? (unsigned)n : 1);
+    uint8_t *in = malloc(inbox);
+    enum { OUTSTANDING = 6 };
+    uint8_t *out[OUTSTANDING];
+    struct ap_req req[OUTSTANDING];
+    int busy[OUTSTANDING] = {0};
+    for (int k = 0; k < OUTSTANDING; k++)
+        out[k] = malloc(t->max_len);
+    TC_CHECK(ap, in && out[OUTSTANDING - 1], "malloc");
+    unsigned flags = AP_PORT_ONESHOT | (t->slots ? AP_PORT_SLOTS : 0);
+    TC_CHECK(ap, ap_port_open(ap, 30, in, inbox, on_msg, &rx, flags) == 0, "open");
+    tc_sync(ap);
+    uint64_t seed = 0x1234567ull * (uint64_t)(me + 1);
+    uint32_t seq[MAXN] = {0};
+    for (unsigned i = 0; i < t->msgs; i++) {
+        int dst = (me + 1 + (int)(rnd(&seed) % (uint64_t)(n - 1))) % n;
+        uint64_t r = rnd(&seed);
+        size_t len = r % 16 == 0 ? t->max_len - (r >> 8) % 100 : (r >> 8) % 3000;
+        if (i % 3 == 0) {
+            /* Blocking. */
+            size_t l = build(out[0], len, me, dst, seq[dst]);
+            int rc =
+                t->fc ? ap_send_fc(ap, dst, 30, out[0], l) : ap_send_be(ap, dst, 30, out[0], l);
+            TC_CHECK(ap, rc == 0, "send: %s", ap_strerror(rc));
+        } else {
+            /* Non-blocking: reuse a finished request slot (index 0 is the blocking one). */
+            int k;
+            for (;;) {
+                for (k = 1; k < OUTSTANDING; k++)
+                    if (!busy[k] || ap_test(ap, &req[k]) <= 0) break;
+                if (k < OUTSTANDING) break;
+            }
+            if (busy[k])
+                TC_CHECK(ap, req[k].status == 0, "isend failed: %s", ap_strerror(req[k].status));
+            size_t l = build(out[k], len, me, dst, seq[dst]);
+            int rc = t->fc ? ap_isend_fc(ap, &req[k], dst, 30, out[k], l)
+                           : ap_isend_be(ap, &req[k], dst, 30, out[k], l);
+            TC_CHECK(ap, rc == 0, "isend: %s", ap_strerror(rc));
+            busy[k] = 1;
+        }
+        seq[dst]++;
+        atomic_fetch_add(&t->sent[me][dst], 1);
+    }
+    for (int k = 1; k < OUTSTANDING; k++)
+        if (busy[k]) TC_CHECK(ap, ap_wait(ap, &req[k]) == 0, "final wait");
+    tc_sync(ap);
+    /* Everybody's sends are complete: FC ones were delivered, and their handlers ran
+     * before the ACK that completed them left the receiver. */
+    TC_CHECK(ap, rx.bad == 0, "%d bad deliveries, first: %s", rx.bad, rx.why);
+    for (int s = 0; s < n; s++) {
+        unsigned sent = atomic_load(&t->sent[s][me]), got = atomic_load(&t->got[s][me]);
+        if (t->fc)
+            TC_CHECK(ap, got == sent, "from %d: %u delivered of %u sent", s, got, sent);
+        else
+            TC_CHECK(ap, got <= sent, "from %d: %u delivered of %u sent", s, got, sent);
+    }
+    tc_sync(ap); /* nobody closes its port while others may still deliver into it */
+    for (int k = 0; k < OUTSTANDING; k++)
+        free(out[k]);
+    ap_port_close(ap, 30);
+    free(in);
+    return 0;
+}
+
+static struct tc_opts lossy_opts(unsigned nodes, uint64_t seed)
+{
+    struct tc_opts o;
+    memset(&o, 0, sizeof(o));
+    o.nodes = nodes;
+    o.sw.seed = seed;
+    o.sw.faults = bad_net;
+    o.ap.job_id = 0xC0FFEE;
+    o.ap.crc = true;
+    o.ap.rto_init_ns = 3000000;
+    o.ap.rto_min_ns = 1000000;
+    o.ap.rto_max_ns = 50000000;
+    o.ap.giveup_ns = 20000000000ull;
+    o.timeout_s = 20;
+    return o;
+}
+
+static void report(const char *what, unsigned nodes, struct tc_result *res)
+{
+    printf("%s: switch sent %llu, dropped %llu, duplicated %llu, reordered %llu, corrupted %llu, "
+           "delayed %llu; engine: retransmits %llu, timeouts %llu, fast %llu, crc drops %llu, "
+           "dups %llu, be aborted %llu, delivered %llu msgs\n",
+           what, (unsigned long long)res->sw.sent, (unsigned long long)res->sw.dropped,
+           (unsigned long long)res->sw.duplicated, (unsigned long long)res->sw.reordered,
+           (unsigned long long)res->sw.corrupted, (unsigned long long)res->sw.delayed,
+           (unsigned long long)TC_SUM(res, nodes, retransmits),
+           (unsigned long long)TC_SUM(res, nodes, timeouts),
+           (unsigned long long)TC_SUM(res, nodes, fast_retransmits),
+           (unsigned long long)TC_SUM(res, nodes, drop[AP_DROP_CRC]),
+           (unsigned long long)TC_SUM(res, nodes, drop[AP_DROP_DUP]),
+           (unsigned long long)TC_SUM(res, nodes, be_aborted),
+           (unsigned long long)TC_SUM(res, nodes, rx_msgs));
+}
+
+static void run_traffic(unsigned nodes, int fc, int slots, unsigned msgs, unsigned max_len,
+                        uint64_t seed, const char *what)
+{
+    struct tc_opts o = lossy_opts(nodes, seed);
+    struct traffic *t = calloc(1, sizeof(*t));
+    t->msgs = msgs;
+    t->max_len = max_len;
+    t->fc = fc;
+    t->slots = slots;
+    struct tc_result res;
+    unsigned failed = tc_run(&o, traffic_node, t, &res);
+    report(what, nodes, &res);
+    unsigned delivered = 0, sent = 0;
+    for (unsigned s = 0; s < nodes; s++)
+        for (unsigned d = 0; d < nodes; d++) {
+            delivered += atomic_load(&t->got[s][d]);
+            sent += atomic_load(&t->sent[s][d]);
+        }
+    free(t);
+    if (failed) fail_msg("%u node(s) failed: %s", failed, res.why);
+    assert_int_equal(sent, nodes * msgs);
+    /* The faults really happened, and were really repaired or rejected. */
+    assert_true(res.sw.dropped > 0 && res.sw.duplicated > 0 && res.sw.reordered > 0);
+    if (fc)
+        assert_true(TC_SUM(&res, nodes, retransmits) > 0);
+    else
+        assert_true(delivered > 0);
+}
+
+static void test_fc_random_traffic(void **state)
+{
+    (void)state;
+    run_traffic(4, 1, 1, 150, 200000, 11, "fc, 4 nodes, slots");
+}
+
+static void test_fc_shared_port(void **state)
+{
+    (void)state;
+    /* Every sender targets one shared buffer: messages are assembled one at a time. */
+    run_traffic(4, 1, 0, 80, 50000, 12, "fc, 4 nodes, one shared buffer");
+}
+
+static void test_be_random_traffic(void **state)
+{
+    (void)state;
+    run_traffic(4, 0, 1, 200, 100000, 13, "be, 4 nodes, slots");
+}
+
+static void test_be_shared_port(void **state)
+{
+    (void)state;
+    run_traffic(3, 0, 0, 150, 30000, 14, "be, 3 nodes, one shared buffer");
+}
+
+/* ---- reliable broadcast under faults ---- */
+
+struct bc {
+    unsigned rounds;
+    size_t len;
+};
+
+struct bc_rx {
+    size_t len;
+    uint8_t *slots;
+    unsigned got[MAXN];
+    int bad;
+};
+
+static void on_bcast(struct ap *ap, int src, int port, void *data, size_t len, void *arg)
+{
+    struct bc_rx *rx = arg;
+    uint32_t h[5];
+    memcpy(h, data, HDR_LEN);
+    /* Root src sends rounds src, src + n, src + 2n, ... in order. */
+    uint32_t want = (uint32_t)src + rx->got[src] * (uint32_t)ap_nodes(ap);
+    if (len != rx->len || (uint8_t *)data != rx->slots + (size_t)src * rx->len ||
+        h[1] != (uint32_t)src || h[3] != want ||
+        crc32c((uint8_t *)data + HDR_LEN, len - HDR_LEN) != h[4])
+        rx->bad++;
+    rx->got[src]++;
+    ap_port_post_slot(ap, port, src);
+}
+
+static int bcast_fc_node(struct ap *ap, void *vp)
+{
+    struct bc *b = vp;
+    int me = ap_rank(ap), n = ap_nodes(ap);
+    struct bc_rx rx;
+    memset(&rx, 0, sizeof(rx));
+    rx.len = b->len;
+    rx.slots = malloc(b->len * (size_t)n);
+    uint8_t *out = malloc(b->len);
+    TC_CHECK(ap, rx.slots && out, "malloc");
+    TC_CHECK(ap,
+             ap_port_open(ap, 31, rx.slots, b->len * (size_t)n, on_bcast, &rx,
+                          AP_PORT_ONESHOT | AP_PORT_SLOTS) == 0,
+             "open");
+    tc_sync(ap);
+    for (unsigned r = 0; r < b->rounds; r++)
+        if ((unsigned)me == r % (unsigned)n) {
+            build(out, b->len, me, 0, r);
+            TC_CHECK(ap, ap_bcast_fc(ap, 31, out, b->len) == 0, "bcast_fc round %u", r);
+        }
+    /* Every root's broadcasts must all arrive, intact and in order. */
+    for (int s = 0; s < n; s++) {
+        unsigned want = s == me ? 0 : (b->rounds - (unsigned)s + (unsigned)n - 1) / (unsigned)n;
+        uint64_t until = msw_now_ns() + 20000000000ull;
+        while (rx.got[s] < want && msw_now_ns() < until)
+            ap_poll(ap);
+        TC_CHECK(ap, rx.got[s] == want, "from root %d: %u of %u broadcasts", s, rx.got[s], want);
+    }
+    TC_CHECK(ap, rx.bad == 0, "%d bad broadcasts", rx.bad);
+    tc_sync(ap);
+    ap_port_close(ap, 31);
+    free(rx.slots);
+    free(out);
+    return 0;
+}
+
+static void test_bcast_fc_lossy(void **state)
+{
+    (void)state;
+    struct tc_opts o = lossy_opts(5, 21);
+    struct bc b = {20, 40000};
+    struct tc_result res;
+    unsigned failed = tc_run(&o, bcast_fc_node, &b, &res);
+    report("bcast fc, 5 nodes", 5, &res);
+    if (failed) fail_msg("%u node(s) failed: %s", failed, res.why);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_bcast_fc_lossy), cmocka_unit_test(test_fc_random_traffic),
+        cmocka_unit_test(test_fc_shared_port), cmocka_unit_test(test_be_random_traffic),
+        cmocka_unit_test(test_be_shared_port),
+    };
+    if (getenv("TEST_FILTER"))
+        cmocka_set_test_filter(getenv("TEST_FILTER")); /* e.g. TEST_FILTER='*bcast*' */
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
