@@ -19,8 +19,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define PORT_PING 1
-#define MAX_SIZES 32
+#define PORT_PING  1 /* .. PORT_PING + PING_PORTS - 1 */
+#define PING_PORTS 8
+#define PORT_END   (PORT_PING + PING_PORTS)
+#define MAX_SIZES  32
 
 struct cb_opts {
     bool barrier, bcast, allreduce, pingpong;
@@ -196,49 +198,64 @@ static int run_op(struct cb *c, const struct cb_opts *o, enum op op)
     return 0;
 }
 
-/* 0-byte best-effort ping-pong between ranks 0 and 1 while the others wait in a barrier. */
+/* 0-byte best-effort ping-pong between ranks 0 and 1 while the others wait in a barrier.
+ * Round trip i uses port PORT_PING + i % PING_PORTS, so that a late echo of a given-up round
+ * trip lands on another port and is drained, never taken for an answer. Rank 1 echoes until
+ * the end marker (an FC message on PORT_END). */
+static int ping_rank0(struct cb *c, const struct cb_opts *o)
+{
+    size_t n = o->samples, got = 0, lost = 0, stale = 0;
+    const uint64_t timeout_ns = 50000000;
+    int r = 0;
+    for (unsigned turn = 0; got < n + o->warmup; turn++) {
+        int port = PORT_PING + (int)(turn % PING_PORTS);
+        while (ap_port_wait(c->ap, port, 0, NULL, NULL) == 0)
+            stale++;
+        uint64_t t0 = porto_tsc();
+        if ((r = ap_send_be(c->ap, 1, port, NULL, 0)) < 0) break;
+        r = ap_port_wait(c->ap, port, timeout_ns, NULL, NULL);
+        uint64_t t = porto_tsc() - t0;
+        if (r == -AP_ETIMEDOUT && ++lost <= n) {
+            r = 0;
+            continue;
+        }
+        if (r < 0) break;
+        if (got >= o->warmup) c->ticks[got - o->warmup] = t;
+        got++;
+    }
+    int e = ap_send_fc(c->ap, 1, PORT_END, NULL, 0);
+    if (r < 0 || (r = e) < 0) return r;
+    struct bench_summary s = bench_summarize(c->ticks, n, c->hz, 2);
+    report(c, "pingpong", 0, s, s.mean_us);
+    if (lost || stale)
+        printf("collbench: pingpong lost %zu round trips (retried), %zu late echoes\n", lost,
+               stale);
+    return 0;
+}
+
+static int ping_rank1(struct cb *c)
+{
+    while (ap_port_deliveries(c->ap, PORT_END) == 0) {
+        ap_poll(c->ap);
+        for (int p = PORT_PING; p < PORT_PING + PING_PORTS; p++) {
+            bool echo = false;
+            while (ap_port_wait(c->ap, p, 0, NULL, NULL) == 0)
+                echo = true;
+            int r;
+            if (echo && (r = ap_send_be(c->ap, 0, p, NULL, 0)) < 0) return r;
+        }
+        if (!ap_peer_alive(c->ap, 0)) return -AP_EPEER;
+    }
+    return 0;
+}
+
 static int run_pingpong(struct cb *c, const struct cb_opts *o)
 {
     int r = 0;
-    if (c->rank <= 1) {
-        int peer = 1 - c->rank;
-        size_t n = o->samples, got = 0, lost = 0;
-        uint64_t timeout_ns = 20000000;
-        for (size_t i = 0; got < n + o->warmup && lost < n;) {
-            uint64_t t0 = porto_tsc();
-            if (c->rank == 0) {
-                if ((r = ap_send_be(c->ap, peer, PORT_PING, NULL, 0)) < 0) break;
-                r = ap_port_wait(c->ap, PORT_PING, timeout_ns, NULL, NULL);
-                if (r == -AP_ETIMEDOUT) {
-                    lost++;
-                    while (ap_port_wait(c->ap, PORT_PING, timeout_ns, NULL, NULL) == 0)
-                        ;
-                    continue;
-                }
-                if (r < 0) break;
-                if (got >= o->warmup) c->ticks[i++] = porto_tsc() - t0;
-                got++;
-            } else {
-                /* Rank 1 echoes until rank 0 sends the end marker (an FC message). */
-                r = ap_port_wait(c->ap, PORT_PING, AP_FOREVER, NULL, NULL);
-                if (r < 0) break;
-                if (ap_port_deliveries(c->ap, PORT_PING + 1) > 0) break;
-                if ((r = ap_send_be(c->ap, peer, PORT_PING, NULL, 0)) < 0) break;
-            }
-        }
-        if (c->rank == 0) {
-            /* The end marker: an FC message on the next port, then one last ping to wake the
-             * echo loop (rank 1 checks the marker after every ping). */
-            int e = ap_send_fc(c->ap, 1, PORT_PING + 1, NULL, 0);
-            if (e == 0) e = ap_send_fc(c->ap, 1, PORT_PING, NULL, 0);
-            if (r == 0) r = e;
-            if (r == 0) {
-                struct bench_summary s = bench_summarize(c->ticks, got - o->warmup, c->hz, 2);
-                report(c, "pingpong", 0, s, s.mean_us);
-                if (lost) printf("collbench: pingpong lost %zu round trips (retried)\n", lost);
-            }
-        }
-    }
+    if (c->rank == 0)
+        r = ping_rank0(c, o);
+    else if (c->rank == 1)
+        r = ping_rank1(c);
     int b = ap_barrier(c->ap);
     return r < 0 ? r : b;
 }
@@ -266,10 +283,11 @@ int main(int argc, char **argv)
         return 1;
     }
     int r;
-    if ((r = ap_port_open(c.ap, PORT_PING, NULL, 0, NULL, NULL, 0)) < 0 ||
-        (r = ap_port_open(c.ap, PORT_PING + 1, NULL, 0, NULL, NULL, 0)) < 0) {
-        printf("collbench: ap_port_open: %s\n", ap_strerror(r));
-        return 1;
+    for (int p = PORT_PING; p <= PORT_END; p++) {
+        if ((r = ap_port_open(c.ap, p, NULL, 0, NULL, NULL, 0)) < 0) {
+            printf("collbench: ap_port_open: %s\n", ap_strerror(r));
+            return 1;
+        }
     }
     if (c.rank == 0) {
         printf("INFO collbench nodes=%d min=%zu max=%zu samples=%zu budget=%llu minsamples=%zu "

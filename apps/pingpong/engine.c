@@ -19,7 +19,12 @@ static uint64_t ticks_to_ns(const struct pp_ctx *c, uint64_t t)
 static int round_trip(struct pp_ctx *c, bool fc, size_t size, uint64_t timeout, uint64_t *ticks,
                       size_t *stale)
 {
-    int port = fc ? PP_PORT_FC : PP_PORT_BE;
+    int port = PP_PORT_FC;
+    if (!fc) {
+        port = PP_PORT_BE + (int)(c->be_turn++ % PP_BE_PORTS);
+        while (ap_port_wait(c->ap, port, 0, NULL, NULL) == 0)
+            ++*stale; /* a late echo that came since this port's last turn */
+    }
     uint64_t t0 = porto_tsc();
     int r = fc ? ap_send_fc(c->ap, 1, port, c->tx, size) : ap_send_be(c->ap, 1, port, c->tx, size);
     if (r < 0) return r;
@@ -31,7 +36,7 @@ static int round_trip(struct pp_ctx *c, bool fc, size_t size, uint64_t timeout, 
         if (r == -AP_ETIMEDOUT) return PP_RT_LOST;
         if (r < 0) return r;
         if (len == size) break;
-        ++*stale; /* the echo of an earlier, given-up round trip of another size */
+        ++*stale; /* a late echo that came during this round trip (FC: cannot happen) */
     }
     *ticks = porto_tsc() - t0;
     return PP_RT_OK;
@@ -47,10 +52,16 @@ static int rt_fc(struct pp_ctx *c, size_t size, uint64_t timeout, uint64_t *tick
     return round_trip(c, true, size, timeout, ticks, stale);
 }
 
+/* After a loss, give the late echo one more timeout to land (on its own port) before the
+ * next round trip, so that it does not disturb that one's timing. */
 static void drain_be(struct pp_ctx *c, uint64_t timeout, size_t *stale)
 {
-    while (ap_port_wait(c->ap, PP_PORT_BE, ticks_to_ns(c, timeout), NULL, NULL) == 0)
-        ++*stale;
+    uint64_t t0 = porto_tsc();
+    while (porto_tsc() - t0 < timeout)
+        ap_poll(c->ap);
+    for (int p = 0; p < PP_BE_PORTS; p++)
+        while (ap_port_wait(c->ap, PP_PORT_BE + p, 0, NULL, NULL) == 0)
+            ++*stale;
 }
 
 static void print_engine_stats(const char *impl, const struct ap_stats *a, const struct ap_stats *b)

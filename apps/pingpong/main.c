@@ -58,8 +58,11 @@ static int setup(struct pp_ctx *c, const struct pp_opts *o)
     for (size_t i = 0; i < c->rx_cap; i++)
         c->tx[i] = (uint8_t)(i * 131 + 7 + (i >> 12));
     int r;
-    if ((r = ap_port_open(c->ap, PP_PORT_BE, c->rx_be, o->max_size, NULL, NULL, 0)) < 0 ||
-        (r = ap_port_open(c->ap, PP_PORT_FC, c->rx_fc, o->max_size, NULL, NULL, 0)) < 0 ||
+    /* The BE ports share one buffer: one round trip at a time uses it. */
+    for (int p = 0; p < PP_BE_PORTS; p++)
+        if ((r = ap_port_open(c->ap, PP_PORT_BE + p, c->rx_be, o->max_size, NULL, NULL, 0)) < 0)
+            return fail("ap_port_open", r), -1;
+    if ((r = ap_port_open(c->ap, PP_PORT_FC, c->rx_fc, o->max_size, NULL, NULL, 0)) < 0 ||
         (r = ap_port_open(c->ap, PP_PORT_STREAM, c->rx_stream, c->stream_cap, NULL, NULL, 0)) < 0 ||
         (r = ap_port_open(c->ap, PP_PORT_CTL, &c->ctl_in, sizeof c->ctl_in, NULL, NULL, 0)) < 0)
         return fail("ap_port_open", r), -1;

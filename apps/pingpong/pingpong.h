@@ -19,11 +19,12 @@
 
 /* Ports of the app (the job layer keeps 62 and 63). */
 enum {
-    PP_PORT_BE = 1,     /* best-effort ping-pong */
     PP_PORT_FC = 2,     /* flow-controlled ping-pong */
     PP_PORT_STREAM = 3, /* one-way streams */
     PP_PORT_CTL = 4,    /* commands from rank 0 to rank 1 and their answers (FC) */
-};
+    PP_PORT_BE = 8,     /* best-effort ping-pong: PP_BE_PORTS ports from here, one per */
+    PP_BE_PORTS = 8,    /* round trip in turn, so that a late echo of a given-up round */
+};                      /* trip lands on another port and is never taken for an answer */
 
 #define PP_MAX_SIZES 40
 
@@ -76,6 +77,7 @@ struct pp_ctx {
     uint8_t *rx_stream;
     size_t rx_cap;     /* bytes of tx, rx_be and rx_fc */
     size_t stream_cap; /* bytes of rx_stream */
+    unsigned be_turn;  /* round trips so far: picks the BE port */
     uint64_t *ticks;   /* round-trip samples of one size */
     size_t ticks_cap;
     uint8_t nic_mac[6];

@@ -8,6 +8,7 @@
 #include "apps/pingpong/pingpong.h"
 #include "porto.h"
 
+#include <stdio.h>
 #include <string.h>
 
 int pp_ctl_send(struct pp_ctx *c, const struct pp_msg *m)
@@ -29,7 +30,7 @@ int pp_ctl_wait(struct pp_ctx *c, uint32_t cmd, uint64_t timeout_ns, struct pp_m
 }
 
 /* The newest delivery on `port` not yet answered: its length, or -1 if none. Older ones that
- * piled up are superseded (only best effort can pile up: a ping given up and sent again). */
+ * piled up are superseded. */
 static long take_delivery(struct ap *ap, int port)
 {
     long last = -1;
@@ -48,6 +49,23 @@ void pp_settle(struct ap *ap)
         ap_poll(ap);
 }
 
+/* ap_stats_format's "name value" lines as one line of the non-zero ones, name=value. */
+static void print_nonzero(const char *prefix, char *text)
+{
+    static char out[1024];
+    size_t used = 0;
+    out[0] = 0;
+    for (char *line = strtok(text, "\n"); line; line = strtok(NULL, "\n")) {
+        char *sp = strchr(line, ' ');
+        if (!sp || strcmp(sp + 1, "0") == 0) continue;
+        *sp = '=';
+        int n = snprintf(out + used, sizeof out - used, " %s", line);
+        if (n < 0 || (size_t)n >= sizeof out - used) break;
+        used += (size_t)n;
+    }
+    printf("%s%s\n", prefix, out);
+}
+
 int pp_serve(struct pp_ctx *c, const struct pp_opts *o)
 {
     (void)o;
@@ -56,9 +74,11 @@ int pp_serve(struct pp_ctx *c, const struct pp_opts *o)
     for (;;) {
         ap_poll(ap);
         long len;
-        if ((len = take_delivery(ap, PP_PORT_BE)) >= 0) {
-            int r = ap_send_be(ap, 0, PP_PORT_BE, c->tx, (size_t)len);
-            if (r < 0) return r;
+        for (int p = PP_PORT_BE; p < PP_PORT_BE + PP_BE_PORTS; p++) {
+            if ((len = take_delivery(ap, p)) >= 0) {
+                int r = ap_send_be(ap, 0, p, c->tx, (size_t)len);
+                if (r < 0) return r;
+            }
         }
         if ((len = take_delivery(ap, PP_PORT_FC)) >= 0) {
             int r = ap_send_fc(ap, 0, PP_PORT_FC, c->tx, (size_t)len);
@@ -91,8 +111,15 @@ int pp_serve(struct pp_ctx *c, const struct pp_opts *o)
             if ((r = pp_raw_server(c, m.mac)) < 0) return r;
             break;
         }
-        case PP_CMD_DONE:
+        case PP_CMD_DONE: {
+            /* Rank 1's side of the engine counters, for the profile (printed on rank 0). */
+            struct ap_stats st;
+            static char text[2048];
+            ap_stats(ap, &st);
+            ap_stats_format(&st, text, sizeof text);
+            print_nonzero("INFO rank1 engine", text);
             return 0;
+        }
         default:
             return -AP_EINVAL;
         }
