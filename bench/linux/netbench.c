@@ -20,13 +20,14 @@ static void usage(FILE *f)
             "usage: netbench server [--port P]\n"
             "       netbench client --peer IPv4 [--port P] [--quick] [--tests udp,tcp,stream]\n"
             "         [--udp-max BYTES] [--tcp-max BYTES] [--samples N] [--budget BYTES]\n"
-            "         [--gamma RUNSxLEN] [--warmup N] [--stream-msg BYTES]\n"
+            "         [--gamma RUNSxLEN] [--warmup N] [--warmup-ms MS] [--stream-msg BYTES]\n"
             "         [--stream-bytes BYTES] [--udp-timeout-ms MS] [--connect-wait S] "
             "[--no-quit]\n"
             "BYTES take a K, M or G suffix (powers of 1024). Defaults: UDP up to %u bytes (the\n"
             "largest IPv4 datagram), TCP up to 4M, 1000 samples per size bounded by 64M each\n"
-            "way (at least %d), GAMMA 3x50, stream of 512M in 64K messages. --quick: UDP and\n"
-            "TCP up to 4K, 200 samples, stream 32M.\n",
+            "way (at least %d), GAMMA 3x50, 20 warm-up round trips per size and 1000 ms of them\n"
+            "before the first size, stream of 512M in 64K messages. --quick: UDP and TCP up to\n"
+            "4K, 200 samples, 300 ms warm-up, stream 32M.\n",
             NB_UDP_MAX_MSG, NB_MIN_SAMPLES);
 }
 
@@ -99,6 +100,7 @@ enum {
     OPT_UDP_TIMEOUT,
     OPT_CONNECT_WAIT,
     OPT_NO_QUIT,
+    OPT_WARMUP_MS,
     OPT_HELP
 };
 
@@ -113,6 +115,7 @@ static const struct option long_opts[] = {
     {"budget", required_argument, 0, OPT_BUDGET},
     {"gamma", required_argument, 0, OPT_GAMMA},
     {"warmup", required_argument, 0, OPT_WARMUP},
+    {"warmup-ms", required_argument, 0, OPT_WARMUP_MS},
     {"stream-msg", required_argument, 0, OPT_STREAM_MSG},
     {"stream-bytes", required_argument, 0, OPT_STREAM_BYTES},
     {"udp-timeout-ms", required_argument, 0, OPT_UDP_TIMEOUT},
@@ -174,6 +177,7 @@ static int parse_client(int argc, char **argv, struct parsed *p)
                                  .gamma_runs = 3,
                                  .gamma_len = 50,
                                  .warmup = 20,
+                                 .warmup_ms = 1000,
                                  .stream_msg = 64u << 10,
                                  .stream_bytes = 512u << 20,
                                  .udp_timeout_ms = 500,
@@ -184,6 +188,7 @@ static int parse_client(int argc, char **argv, struct parsed *p)
         if (strcmp(argv[i], "--quick") == 0) {
             o->udp_max = o->tcp_max = 4096;
             o->samples = 200;
+            o->warmup_ms = 300;
             o->stream_bytes = 32u << 20;
         }
     }
@@ -226,6 +231,10 @@ static int parse_client(int argc, char **argv, struct parsed *p)
         case OPT_WARMUP:
             if (parse_range("--warmup", optarg, 0, 100000, &v)) return -1;
             o->warmup = v;
+            break;
+        case OPT_WARMUP_MS:
+            if (parse_range("--warmup-ms", optarg, 0, 600000, &v)) return -1;
+            o->warmup_ms = (int)v;
             break;
         case OPT_STREAM_MSG:
             if (parse_range("--stream-msg", optarg, 1, NB_TCP_MAX_MSG, &v)) return -1;
@@ -275,10 +284,10 @@ static int run_client(int argc, char **argv)
     if (parse_client(argc, argv, &p)) return 2;
     const struct nb_client_opts *o = &p.o;
     printf("INFO netbench client peer=%s port=%u udp_max=%zu tcp_max=%zu samples=%zu "
-           "budget=%llu gamma=%zux%zu warmup=%zu stream_msg=%zu stream_bytes=%llu\n",
+           "budget=%llu gamma=%zux%zu warmup=%zu warmup_ms=%d stream_msg=%zu stream_bytes=%llu\n",
            o->peer, o->port, o->udp_max, o->tcp_max, o->samples,
            (unsigned long long)o->sample_budget, o->gamma_runs, o->gamma_len, o->warmup,
-           o->stream_msg, (unsigned long long)o->stream_bytes);
+           o->warmup_ms, o->stream_msg, (unsigned long long)o->stream_bytes);
     fflush(stdout);
     if (wait_for_server(o) < 0) {
         printf("BENCH-FAILED server %s unreachable\n", o->peer);

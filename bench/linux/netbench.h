@@ -42,7 +42,8 @@ struct nb_client_opts {
     size_t samples;          /* round trips per size for median/min/p99 (small sizes) */
     uint64_t sample_budget;  /* bytes per direction that bound samples for large sizes */
     size_t gamma_runs, gamma_len;
-    size_t warmup;
+    size_t warmup; /* untimed round trips before each size */
+    int warmup_ms; /* untimed round trips before the first size of a protocol */
     size_t stream_msg;
     uint64_t stream_bytes;
     int udp_timeout_ms;
