@@ -212,7 +212,8 @@ void apx_resume(struct ap *ap)
 
 /* ---- handler dispatch ---- */
 
-void apx_event_push(struct ap *ap, uint16_t port, uint16_t src, void *data, size_t len)
+void apx_event_push(struct ap *ap, uint16_t port, uint16_t src, void *data, size_t len,
+                    struct ap_unit *unit)
 {
     /* Space was reserved when the message claimed its unit (apx_resolve). */
     struct ap_event *e = &ap->ev[ap->ev_tail % AP_EVQ];
@@ -221,6 +222,7 @@ void apx_event_push(struct ap *ap, uint16_t port, uint16_t src, void *data, size
     e->gen = ap->ports[port].gen;
     e->data = data;
     e->len = len;
+    e->unit = unit;
     ap->ev_tail++;
 }
 
@@ -232,6 +234,10 @@ static void run_events(struct ap *ap)
         struct ap_port *P = &ap->ports[e.port];
         if (P->open && P->gen == e.gen && P->handler)
             P->handler(ap, e.src, e.port, e.data, e.len, P->arg);
+        if (e.unit && P->gen == e.gen && e.unit->claimed && e.unit->claim_stream == AP_ST_HANDLER) {
+            e.unit->claimed = 0; /* the handler is done with the buffer: take messages again */
+            if (ap->nrnr) apx_resume(ap);
+        }
     }
 }
 
@@ -251,7 +257,9 @@ int ap_poll(struct ap *ap)
         int n = ap->link->poll(ap->link->ctx, rx_frame, ap, AP_RX_BATCH);
         if (n <= 0) break;
         work += n;
-        /* ACKs the window needs go out between batches; the rest wait for piggybacking. */
+        /* Handlers run between batches: a port held for its handler is free again for the
+         * next batch. ACKs the window needs go out too; the rest wait for piggybacking. */
+        if (ap->depth <= AP_MAX_NEST) run_events(ap);
         apx_flush_acks(ap, 1);
         if (n < AP_RX_BATCH) break;
     }
@@ -381,8 +389,10 @@ int ap_port_post(struct ap *ap, int port, void *buf, size_t size)
     struct ap_port *P = &ap->ports[port];
     if (!P->open) return -AP_ECLOSED;
     if (buf) {
+        /* A unit held for its handler does not count: that handler may be the caller, and
+         * the message it reads stays where it is. */
         for (unsigned s = 0; s < P->nunits; s++)
-            if (P->units[s].claimed) return -AP_EBUSY;
+            if (P->units[s].claimed && P->units[s].claim_stream != AP_ST_HANDLER) return -AP_EBUSY;
         P->buf = buf;
         P->size = size;
         port_layout(ap, P);

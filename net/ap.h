@@ -51,6 +51,8 @@
  * AP_PORT_SLOTS splits the buffer into `nodes` equal slots; a message from rank s lands in slot s
  * (offsets are relative to the slot), so many senders can target one port at once. Without
  * slots a port assembles one message at a time: others wait (FC) or are dropped (BE).
+ * A delivered message stays untouched until its handler has returned: meanwhile the port (or
+ * slot) takes no other message — FC senders are held back, BE messages dropped.
  * A port without handler counts deliveries: ap_port_wait() waits for the next one.
  * A message whose offset + length passes its buffer (or slot) is dropped and counted — for FC
  * it is consumed (acknowledged) so the stream to that peer keeps going.

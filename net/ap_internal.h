@@ -33,7 +33,8 @@ static inline void apx_drop(struct ap *ap, int reason)
 }
 
 /* ap.c */
-void apx_event_push(struct ap *ap, uint16_t port, uint16_t src, void *data, size_t len);
+void apx_event_push(struct ap *ap, uint16_t port, uint16_t src, void *data, size_t len,
+                    struct ap_unit *unit);
 void apx_active_add(struct ap *ap, unsigned peer);
 void apx_active_del(struct ap *ap, unsigned peer);
 void apx_ack_queue(struct ap *ap, unsigned peer);

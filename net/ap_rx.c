@@ -128,8 +128,12 @@ void apx_deliver(struct ap *ap, unsigned src, struct ap_asm *as)
         if (P->flags & AP_PORT_ONESHOT) u->armed = 0;
         if (P->handler) {
             ap->ev_reserved--;
+            /* Keep the unit until the handler ran (run_events releases it): a message
+             * arriving meanwhile is refused (FC: resent) instead of overwriting this one. */
+            u->claimed = 1;
+            u->claim_stream = AP_ST_HANDLER;
             apx_event_push(ap, u->port, (uint16_t)src, u->buf ? u->buf + as->base : NULL,
-                           as->msg_len);
+                           as->msg_len, u);
         }
     } else {
         struct ap_coll_rx *c = &ap->coll[src];

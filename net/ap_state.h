@@ -22,6 +22,9 @@
 
 /* The four receive streams from one source. */
 enum { AP_ST_FC_UNI, AP_ST_FC_BC, AP_ST_BE_UNI, AP_ST_BE_BC, AP_NSTREAMS };
+/* claim_stream of a unit whose message is complete but whose handler has not run yet: no
+ * stream may take it over, so the next message cannot overwrite what the handler will read. */
+#define AP_ST_HANDLER 0xFF
 
 enum { AP_UNIT_PORT, AP_UNIT_COLL_POST, AP_UNIT_COLL_EAGER };
 
@@ -116,6 +119,7 @@ struct ap_event {
     uint32_t gen;
     void *data;
     size_t len;
+    struct ap_unit *unit; /* held (claimed) until the handler has run, then released */
 };
 
 struct ap_port {

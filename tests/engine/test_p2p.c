@@ -409,6 +409,9 @@ static int self_node(struct ap *ap, void *vp)
     TC_CHECK(ap, ap_port_open(ap, 14, a, sizeof(a), self_handler, &ok, 0) == 0, "open");
     TC_CHECK(ap, ap_port_open(ap, 15, b, sizeof(b), NULL, NULL, AP_PORT_ONESHOT) == 0, "open");
     TC_CHECK(ap, ap_send_fc(ap, ap_rank(ap), 14, "hello", 5) == 0, "self fc");
+    /* The port takes no other message until its handler ran (a BE one would be dropped). */
+    while (ok < 1)
+        ap_poll(ap);
     TC_CHECK(ap, ap_send_be(ap, ap_rank(ap), 14, "hello", 5) == 0, "self be");
     while (ok < 2)
         ap_poll(ap);

@@ -6,7 +6,7 @@
 ENGINE_SRCS := net/ap.c net/ap_rx.c net/ap_tx.c net/ap_coll.c net/ap_stats.c net/crc32c.c
 ENGINE_OBJS := $(patsubst %.c,$(BUILD)/host/%.o,$(ENGINE_SRCS))
 ENGINE_TEST_LIB := $(patsubst %.c,$(BUILD)/host/%.o,tests/engine/memswitch.c tests/engine/cluster.c)
-ENGINE_SUITES := test_crc32c test_p2p test_lossy test_coll
+ENGINE_SUITES := test_crc32c test_p2p test_lossy test_coll test_malformed
 
 HOST_TESTS += $(patsubst %,$(BUILD)/host/tests/engine/%,$(ENGINE_SUITES))
 
