@@ -28,6 +28,7 @@ struct cb_opts {
     bool barrier, bcast, allreduce, pingpong;
     size_t min_size, max_size, samples, min_samples, warmup;
     uint64_t budget;
+    uint64_t maxtime_ms; /* per size: fewer samples (not below minsamples) past this time */
 };
 
 struct cb {
@@ -43,7 +44,7 @@ struct cb {
 static const char usage[] =
     "usage: collbench [barrier] [bcast] [allreduce] [pingpong] [key=value ...]\n"
     "  (default: all four)  min=BYTES (8)  max=BYTES (1M)  samples=N (200)  budget=BYTES (16M)\n"
-    "  minsamples=N (10)  warmup=N (10)\n";
+    "  minsamples=N (10)  warmup=N (10)  maxtime_ms=MS (2000 per size; 0 = no limit)\n";
 
 static int parse(int argc, char **argv, struct cb_opts *o)
 {
@@ -52,6 +53,7 @@ static int parse(int argc, char **argv, struct cb_opts *o)
                           .samples = 200,
                           .min_samples = 10,
                           .warmup = 10,
+                          .maxtime_ms = 2000,
                           .budget = 16u << 20};
     bool any = false;
     for (int i = 1; i < argc; i++) {
@@ -86,6 +88,8 @@ static int parse(int argc, char **argv, struct cb_opts *o)
             o->warmup = (size_t)v;
         else if (KEY("budget") && v >= 1)
             o->budget = v;
+        else if (KEY("maxtime_ms") && v <= 3600000)
+            o->maxtime_ms = v;
         else
             goto bad;
 #undef KEY
@@ -178,11 +182,21 @@ static int run_op(struct cb *c, const struct cb_opts *o, enum op op)
                         : bench_size_list(o->min_size, o->max_size, 0, sizes, MAX_SIZES);
     for (size_t k = 0; k < nsizes; k++) {
         size_t size = sizes[k];
-        size_t n = bench_samples_for_size(size, o->samples, o->budget, o->min_samples);
+        uint64_t n = bench_samples_for_size(size, o->samples, o->budget, o->min_samples);
         fill_inputs(c, op, size);
         int r;
+        uint64_t t0 = porto_tsc();
         for (size_t i = 0; i < o->warmup; i++)
             if ((r = one_call(c, op, size, i == 0)) < 0) return r;
+        /* With many nodes per host core a call can take a scheduler slice or more: rank 0
+         * bounds the samples by time (from the warm-up's pace) and tells every rank, since
+         * all must make the same number of calls. */
+        if (o->maxtime_ms && o->warmup) {
+            uint64_t per_call = (porto_tsc() - t0) / o->warmup;
+            uint64_t fit = per_call ? o->maxtime_ms * (c->hz / 1000) / per_call : n;
+            if (fit < n) n = fit < o->min_samples ? o->min_samples : fit;
+            if ((r = ap_coll_bcast(c->ap, 0, &n, sizeof n)) < 0) return r;
+        }
         if ((r = ap_barrier(c->ap)) < 0) return r;
         for (size_t i = 0; i < n; i++) {
             uint64_t t0 = porto_tsc();
@@ -191,7 +205,7 @@ static int run_op(struct cb *c, const struct cb_opts *o, enum op op)
         }
         /* The last call's data must be right too (checked after the timing). */
         if ((r = one_call(c, op, size, true)) < 0) return r;
-        struct bench_summary s = bench_summarize(c->ticks, n, c->hz, 1);
+        struct bench_summary s = bench_summarize(c->ticks, (size_t)n, c->hz, 1);
         double worst = max_over_ranks(c, s.mean_us);
         report(c, op_names[op], size, s, worst);
     }
@@ -207,7 +221,9 @@ static int ping_rank0(struct cb *c, const struct cb_opts *o)
     size_t n = o->samples, got = 0, lost = 0, stale = 0;
     const uint64_t timeout_ns = 50000000;
     int r = 0;
+    uint64_t start = porto_tsc(), limit = o->maxtime_ms * (c->hz / 1000);
     for (unsigned turn = 0; got < n + o->warmup; turn++) {
+        if (limit && got >= o->warmup + o->min_samples && porto_tsc() - start > limit) break;
         int port = PORT_PING + (int)(turn % PING_PORTS);
         while (ap_port_wait(c->ap, port, 0, NULL, NULL) == 0)
             stale++;
@@ -225,7 +241,7 @@ static int ping_rank0(struct cb *c, const struct cb_opts *o)
     }
     int e = ap_send_fc(c->ap, 1, PORT_END, NULL, 0);
     if (r < 0 || (r = e) < 0) return r;
-    struct bench_summary s = bench_summarize(c->ticks, n, c->hz, 2);
+    struct bench_summary s = bench_summarize(c->ticks, got - o->warmup, c->hz, 2);
     report(c, "pingpong", 0, s, s.mean_us);
     if (lost || stale)
         printf("collbench: pingpong lost %zu round trips (retried), %zu late echoes\n", lost,
@@ -291,9 +307,10 @@ int main(int argc, char **argv)
     }
     if (c.rank == 0) {
         printf("INFO collbench nodes=%d min=%zu max=%zu samples=%zu budget=%llu minsamples=%zu "
-               "warmup=%zu tsc_hz=%llu tsc_source=%s\n",
+               "warmup=%zu maxtime_ms=%llu tsc_hz=%llu tsc_source=%s\n",
                c.nodes, o.min_size, o.max_size, o.samples, (unsigned long long)o.budget,
-               o.min_samples, o.warmup, (unsigned long long)c.hz, khz > 0 ? "tsc_khz" : "kernel");
+               o.min_samples, o.warmup, (unsigned long long)o.maxtime_ms, (unsigned long long)c.hz,
+               khz > 0 ? "tsc_khz" : "kernel");
         printf("%-10s %5s %9s %10s %10s %10s %10s %10s %6s\n", "op", "nodes", "size", "median",
                "min", "p99", "mean", "max mean", "n");
     }

@@ -88,7 +88,11 @@ size_t pp_measure(struct pp_ctx *c, const struct pp_opts *o, const struct pp_tra
         *pt = (struct pp_point){.size = size};
         size_t n = bench_samples_for_size(size, o->samples, o->budget, o->min_samples);
         if (n > c->ticks_cap) n = c->ticks_cap;
-        uint64_t timeout = pp_timeout_ticks(c, o, size);
+        /* A reliable transport never loses a round trip, but retransmission timeouts with
+         * backoff may stretch one far beyond the BE timeout: wait as long as the engine's
+         * own give-up time (10 s) and then some before calling it an error. */
+        uint64_t timeout =
+            t->reliable ? PP_RELIABLE_TIMEOUT_S * c->hz : pp_timeout_ticks(c, o, size);
         size_t warm_lost = 0;
         int r = collect(c, t, size, o->warmup, timeout, NULL, &warm_lost, &stale);
         if (r == 0) {

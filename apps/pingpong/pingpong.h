@@ -26,7 +26,8 @@ enum {
     PP_BE_PORTS = 8,    /* round trip in turn, so that a late echo of a given-up round */
 };                      /* trip lands on another port and is never taken for an answer */
 
-#define PP_MAX_SIZES 40
+#define PP_MAX_SIZES          40
+#define PP_RELIABLE_TIMEOUT_S 30 /* an FC round trip is an error after this long */
 
 /* What to run and how much, from argv (the same on both ranks: the job shares rank 0's). */
 struct pp_opts {
