@@ -15,3 +15,10 @@ $(BUILD)/host/bench/test_analyze: bench/analyze
 	@mkdir -p $(dir $@)
 	printf '#!/bin/sh\nexec python3 "%s/bench/analyze" --self-test\n' "$(CURDIR)" >$@
 	chmod +x $@
+
+# bench/profile/ap_profile: the engine's frames, doorbells and host CPU per round trip over an
+# instant in-memory link (not a test: a profiling tool; see bench/README.md, "Profile").
+BENCH_ENGINE_OBJS := $(patsubst %.c,$(BUILD)/host/%.o,$(wildcard net/ap*.c) net/crc32c.c)
+$(BUILD)/bench/ap_profile: $(BUILD)/host/bench/profile/ap_profile.o $(BENCH_ENGINE_OBJS)
+	@mkdir -p $(dir $@)
+	$(HOST_CC) -o $@ $^
