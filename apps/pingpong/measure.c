@@ -82,6 +82,22 @@ size_t pp_measure(struct pp_ctx *c, const struct pp_opts *o, const struct pp_tra
     size_t nsizes = bench_size_list(1, o->max_size, 1, sizes, PP_MAX_SIZES);
     size_t stale = 0;
     *err = 0;
+    /* A fresh pair of guests runs its first exchanges slower (code not yet translated by
+     * TCG, cold caches and rings): `warmup_ms` of untimed 0-byte round trips first, as the
+     * Linux peer does. */
+    uint64_t warm_end = porto_tsc() + o->warmup_ms * (c->hz / 1000);
+    uint64_t warm_timeout = t->reliable ? PP_RELIABLE_TIMEOUT_S * c->hz : pp_timeout_ticks(c, o, 0);
+    while (porto_tsc() < warm_end) {
+        uint64_t ticks;
+        int r = t->round_trip(c, 0, warm_timeout, &ticks, &stale);
+        if (r == PP_RT_LOST && t->reliable) r = -AP_ETIMEDOUT;
+        if (r < 0) {
+            *err = r;
+            pts[0] = (struct pp_point){.size = 0};
+            return 0;
+        }
+        if (r == PP_RT_LOST) t->drain(c, warm_timeout, &stale);
+    }
     for (size_t k = 0; k < nsizes; k++) {
         size_t size = sizes[k];
         struct pp_point *pt = &pts[k];

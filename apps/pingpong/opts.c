@@ -15,7 +15,8 @@ static const char usage[] =
     "  stream = one-way transmission throughput (FC, then BE with a count check);\n"
     "  raw = ping-pong and stream straight through the NIC (Porto's floor)\n"
     "  max=BYTES (4M)  samples=N (1000)  budget=BYTES (64M)  minsamples=N (20)\n"
-    "  gamma=RUNSxLEN (3x50)  warmup=N (20)  streammsg=BYTES (64K)  streambytes=BYTES (512M)\n"
+    "  gamma=RUNSxLEN (3x50)  warmup=N (20)  warmup_ms=MS (1000, before the first size)\n"
+    "  streammsg=BYTES (64K)  streambytes=BYTES (512M)\n"
     "  depth=N (8 sends in flight)  timeout_us=US (20000)  timeout_us_per_mb=US (100000)\n"
     "  verify=0|1 (1)   BYTES take K, M, G suffixes (powers of 1024)\n";
 
@@ -56,6 +57,7 @@ int pp_parse_opts(int argc, char **argv, struct pp_opts *o)
         .gamma_runs = 3,
         .gamma_len = 50,
         .warmup = 20,
+        .warmup_ms = 1000,
         .stream_msg = 64u << 10,
         .stream_bytes = 512u << 20,
         .stream_depth = 8,
@@ -107,6 +109,9 @@ int pp_parse_opts(int argc, char **argv, struct pp_opts *o)
                 return bad(w, "expected RUNSxLEN, e.g. 3x50");
             o->gamma_runs = runs;
             o->gamma_len = len;
+        } else if (KEY("warmup_ms")) {
+            if (byte_arg(w, val, 0, 600000, &v)) return -1;
+            o->warmup_ms = v;
         } else if (KEY("warmup")) {
             if (byte_arg(w, val, 0, 100000, &v)) return -1;
             o->warmup = (size_t)v;
@@ -141,11 +146,12 @@ int pp_parse_opts(int argc, char **argv, struct pp_opts *o)
 void pp_print_opts(const struct pp_opts *o)
 {
     printf("INFO pingpong modes=%s%s%s%s max=%zu samples=%zu budget=%llu minsamples=%zu "
-           "gamma=%zux%zu warmup=%zu streammsg=%zu streambytes=%llu depth=%u timeout_us=%llu "
+           "gamma=%zux%zu warmup=%zu warmup_ms=%llu streammsg=%zu streambytes=%llu depth=%u "
+           "timeout_us=%llu "
            "timeout_us_per_mb=%llu verify=%d\n",
            o->run_raw ? "raw," : "", o->run_be ? "be," : "", o->run_fc ? "fc," : "",
            o->run_stream ? "stream," : "", o->max_size, o->samples, (unsigned long long)o->budget,
-           o->min_samples, o->gamma_runs, o->gamma_len, o->warmup, o->stream_msg,
-           (unsigned long long)o->stream_bytes, o->stream_depth, (unsigned long long)o->timeout_us,
-           (unsigned long long)o->timeout_us_per_mb, o->verify);
+           o->min_samples, o->gamma_runs, o->gamma_len, o->warmup, (unsigned long long)o->warmup_ms,
+           o->stream_msg, (unsigned long long)o->stream_bytes, o->stream_depth,
+           (unsigned long long)o->timeout_us, (unsigned long long)o->timeout_us_per_mb, o->verify);
 }

@@ -39,6 +39,7 @@ struct pp_opts {
     size_t gamma_runs;          /* GAMMA's figure: best of gamma_runs runs, */
     size_t gamma_len;           /* each the average of gamma_len round trips */
     size_t warmup;              /* untimed round trips before each size */
+    uint64_t warmup_ms;         /* and this long of them before the first size */
     size_t stream_msg;          /* transmission throughput: message size */
     uint64_t stream_bytes;      /* ... and total bytes */
     unsigned stream_depth;      /* non-blocking sends in flight */
