@@ -27,8 +27,8 @@ struct ctl_msg {
 };
 
 #define LINE_MAX_BYTES 240
-#define ARGV_BYTES 1024
-#define NO_CODE (-1000)
+#define ARGV_BYTES     1024
+#define NO_CODE        (-1000)
 
 static struct ap job_ap;
 static struct link job_link;
@@ -51,11 +51,23 @@ static bool finishing; /* inside the exit hook: handlers must not start another 
 static uint8_t ctl_slots[JOB_MAX_NODES][sizeof(struct ctl_msg)];
 static uint8_t *io_slots;
 
-int porto_rank(void) { return in_job ? my_rank : 0; }
-int porto_nodes(void) { return in_job ? n_ranks : 1; }
-struct ap *porto_ap(void) { return in_job ? &job_ap : NULL; }
+int porto_rank(void)
+{
+    return in_job ? my_rank : 0;
+}
+int porto_nodes(void)
+{
+    return in_job ? n_ranks : 1;
+}
+struct ap *porto_ap(void)
+{
+    return in_job ? &job_ap : NULL;
+}
 
-static void log_line(const char *line) { kprintf("%s\n", line); }
+static void log_line(const char *line)
+{
+    kprintf("%s\n", line);
+}
 
 static void on_io(struct ap *ap, int src, int port, void *data, size_t len, void *arg)
 {
@@ -64,8 +76,7 @@ static void on_io(struct ap *ap, int src, int port, void *data, size_t len, void
     int n = ksnprintf(tag, sizeof tag, "[%d] ", src);
     console_write_raw(tag, (size_t)n);
     console_write_raw(data, len);
-    if (len == 0 || ((char *)data)[len - 1] != '\n')
-        console_write_raw("\n", 1);
+    if (len == 0 || ((char *)data)[len - 1] != '\n') console_write_raw("\n", 1);
 }
 
 static void end_job_now(int code);
@@ -74,8 +85,7 @@ static void on_ctl(struct ap *ap, int src, int port, void *data, size_t len, voi
 {
     (void)ap, (void)port, (void)arg;
     struct ctl_msg m;
-    if (len != sizeof m)
-        return;
+    if (len != sizeof m) return;
     memcpy(&m, data, sizeof m);
     if (m.kind == CTL_EXIT && my_rank == 0) {
         exit_code[src] = m.code;
@@ -92,15 +102,42 @@ static void on_ctl(struct ap *ap, int src, int port, void *data, size_t len, voi
     }
 }
 
-/* Console tap of ranks other than 0: forward whole lines. */
+/* Console tap of ranks other than 0: forward whole lines, without waiting for rank 0 while
+ * fewer than OUT_SLOTS lines are in flight (rank 0 acknowledges only when it polls). */
+#define OUT_SLOTS 32
+static struct out_slot {
+    struct ap_req req;
+    bool busy;
+    char text[LINE_MAX_BYTES];
+} out_slots[OUT_SLOTS];
+static unsigned out_next;
+static bool out_dead; /* rank 0 gone: print locally only */
+
 static void forward_line(void)
 {
-    if (line_len == 0)
+    if (line_len == 0 || out_dead) {
+        line_len = 0;
         return;
-    int r = ap_send_fc(&job_ap, 0, JOB_PORT_IO, line_buf, line_len);
+    }
+    struct out_slot *o = &out_slots[out_next++ % OUT_SLOTS];
+    if (o->busy && ap_wait(&job_ap, &o->req) < 0)
+        out_dead = true;
+    o->busy = false;
+    memcpy(o->text, line_buf, line_len);
+    if (!out_dead && ap_isend_fc(&job_ap, &o->req, 0, JOB_PORT_IO, o->text, line_len) == 0)
+        o->busy = true;
     line_len = 0;
-    if (r < 0) /* rank 0 is gone: keep printing locally only */
-        console_set_tap(NULL);
+}
+
+/* Wait until rank 0 has every forwarded line. */
+static void drain_output(void)
+{
+    forward_line();
+    for (unsigned i = 0; i < OUT_SLOTS; i++)
+        if (out_slots[i].busy) {
+            ap_wait(&job_ap, &out_slots[i].req);
+            out_slots[i].busy = false;
+        }
 }
 
 static void io_tap(const char *s, size_t n)
@@ -118,7 +155,10 @@ static void on_foreign(void *arg, const void *frame, size_t len)
     job_form_answer(&form_cfg, &form_res, frame, len);
 }
 
-static uint64_t clock_ns(void) { return time_ns(); }
+static uint64_t clock_ns(void)
+{
+    return time_ns();
+}
 
 static void share_argv(void)
 {
@@ -127,8 +167,7 @@ static void share_argv(void)
     if (my_rank == 0) {
         for (int i = 1; i < boot_cmdline.argc; i++) {
             size_t l = strlen(boot_cmdline.argv[i]) + 1;
-            if (len + l > ARGV_BYTES)
-                break;
+            if (len + l > ARGV_BYTES) break;
             memcpy(argv_buf + len, boot_cmdline.argv[i], l);
             len += (uint32_t)l;
         }
@@ -138,8 +177,7 @@ static void share_argv(void)
         kprintf("job: could not receive argv from rank 0\n");
         kernel_exit(PORTO_EXIT_JOB);
     }
-    if (my_rank == 0)
-        return;
+    if (my_rank == 0) return;
     int argc = 0;
     argv_ptrs[argc++] = boot_cmdline.argv[0];
     for (uint32_t off = 0; off < len && argc < CMDLINE_MAX_ARGS;) {
@@ -156,8 +194,7 @@ static void send_shutdown(int code)
 {
     struct ctl_msg m = {CTL_SHUTDOWN, code, 0};
     for (int r = 1; r < n_ranks; r++)
-        if (ap_peer_alive(&job_ap, r))
-            ap_send_fc(&job_ap, r, JOB_PORT_CTL, &m, sizeof m);
+        if (ap_peer_alive(&job_ap, r)) ap_send_fc(&job_ap, r, JOB_PORT_CTL, &m, sizeof m);
 }
 
 static void print_summary(int job_code)
@@ -170,7 +207,8 @@ static void print_summary(int job_code)
             kprintf("job: %5d     -  stopped answering (no exit report)\n", r);
         else
             kprintf("job: %5d %5d  %lu.%06lu s%s\n", r, exit_code[r], run_ns[r] / 1000000000u,
-                    run_ns[r] / 1000 % 1000000, exit_code[r] == PORTO_EXIT_FAULT ? "  (CPU fault)" : "");
+                    run_ns[r] / 1000 % 1000000,
+                    exit_code[r] == PORTO_EXIT_FAULT ? "  (CPU fault)" : "");
     }
     kprintf("job: exit code %d\n", job_code);
 }
@@ -180,8 +218,7 @@ static int rank0_finish(int code, bool abort)
 {
     exit_code[0] = code;
     run_ns[0] = time_ns() - main_start_ns;
-    if (abort)
-        send_shutdown(code);
+    if (abort) send_shutdown(code);
     uint64_t deadline = abort ? time_ns() + 2000000000ull : UINT64_MAX;
     struct ap_req pings[JOB_MAX_NODES];
     bool ping_busy[JOB_MAX_NODES] = {0};
@@ -189,45 +226,37 @@ static int rank0_finish(int code, bool abort)
     for (;;) {
         bool all = true;
         for (int r = 1; r < n_ranks; r++) {
-            if (exit_code[r] != NO_CODE)
-                continue;
-            if (!ap_peer_alive(&job_ap, r))
-                continue;
+            if (exit_code[r] != NO_CODE) continue;
+            if (!ap_peer_alive(&job_ap, r)) continue;
             all = false;
             /* A 0-byte-ish reliable ping keeps frames outstanding, so a silent peer is
              * declared dead after peertimeout instead of being waited for forever. */
-            if (ping_busy[r] && ap_test(&job_ap, &pings[r]) <= 0)
-                ping_busy[r] = false;
+            if (ping_busy[r] && ap_test(&job_ap, &pings[r]) <= 0) ping_busy[r] = false;
             if (!ping_busy[r] &&
                 ap_isend_fc(&job_ap, &pings[r], r, JOB_PORT_CTL, &ping, sizeof ping) == 0)
                 ping_busy[r] = true;
         }
-        if (all || time_ns() > deadline)
-            break;
+        if (all || time_ns() > deadline) break;
         ap_poll(&job_ap);
     }
     for (int r = 1; r < n_ranks; r++)
-        if (ping_busy[r])
-            ap_wait(&job_ap, &pings[r]);
+        if (ping_busy[r]) ap_wait(&job_ap, &pings[r]);
     int job_code = 0;
     for (int r = 0; r < n_ranks && !job_code; r++)
         job_code = exit_code[r] == NO_CODE ? PORTO_EXIT_JOB : exit_code[r];
-    if (!abort)
-        send_shutdown(job_code);
+    if (!abort) send_shutdown(job_code);
     print_summary(job_code);
     return job_code;
 }
 
 static int job_exit_hook(int code)
 {
-    if (!in_job || finishing)
-        return code;
+    if (!in_job || finishing) return code;
     finishing = true;
     uint64_t ran = main_start_ns ? time_ns() - main_start_ns : 0;
     main_start_ns = main_start_ns ? main_start_ns : time_ns();
-    if (my_rank == 0)
-        return rank0_finish(code, code != 0);
-    forward_line();
+    if (my_rank == 0) return rank0_finish(code, code != 0);
+    drain_output();
     console_set_tap(NULL);
     struct ctl_msg m = {CTL_EXIT, code, ran};
     if (ap_send_fc(&job_ap, 0, JOB_PORT_CTL, &m, sizeof m) < 0) {
@@ -250,8 +279,7 @@ static void end_job_now(int code)
 void job_start(void)
 {
     int64_t nodes = karg_int("nodes", 1);
-    if (nodes <= 1 && !karg("rank"))
-        return;
+    if (nodes <= 1 && !karg("rank")) return;
     if (nodes < 1 || nodes > JOB_MAX_NODES) {
         kprintf("job: bad command line: nodes=%ld (1..%d)\n", nodes, JOB_MAX_NODES);
         kernel_exit(PORTO_EXIT_PANIC);
@@ -284,8 +312,8 @@ void job_start(void)
     kprintf("job: formed in %lu ms: rank %d of %d\n", (time_ns() - t0) / 1000000, my_rank, n_ranks);
     for (int r = 0; r < n_ranks; r++) {
         const uint8_t *m = form_res.macs[r];
-        kprintf("job:   rank %d  %02x:%02x:%02x:%02x:%02x:%02x\n", r, m[0], m[1], m[2], m[3],
-                m[4], m[5]);
+        kprintf("job:   rank %d  %02x:%02x:%02x:%02x:%02x:%02x\n", r, m[0], m[1], m[2], m[3], m[4],
+                m[5]);
     }
     struct ap_config cfg = {
         .nodes = (unsigned)n_ranks,
