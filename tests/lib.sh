@@ -38,3 +38,17 @@ expect() {
     grep -qE -- "$2" "$1" || fail "${3:-expected /$2/ in the console}"
     echo "ok: ${3:-/$2/}"
 }
+
+# run_job LOGVAR args... — scripts/porto-run with args; the launcher's output goes to
+# $TMP/job.out, rank 0's console to $TMP/node0.log; sets JOB_EXIT and RUNDIR.
+run_job() {
+    scripts/porto-run "$@" >"$TMP/job.out" 2>&1 </dev/null
+    JOB_EXIT=$?
+    RUNDIR=$(sed -n 's/.*logs in \(run\/[^ ]*\)\/\{0,1\}$/\1/p' "$TMP/job.out" | tail -1)
+    cat "$TMP/job.out"
+    if [ -n "$RUNDIR" ] && [ -f "$RUNDIR/node0.log" ]; then cp "$RUNDIR/node0.log" "$TMP/node0.log"; else : >"$TMP/node0.log"; fi
+    echo "--- launcher exit: $JOB_EXIT"
+}
+need_root_net() {
+    [ "$(id -u)" = 0 ] && command -v ip >/dev/null || skip "needs root for the bridge switch"
+}

@@ -5,7 +5,9 @@
  *     -device isa-debug-exit,iobase=0xf4,iosize=4 -initrd tests/data/greeting.txt \
  *     -append "file=greeting.txt exit=3 -- a b"
  * Kernel words it reads: file=NAME (a module to read), exit=N (exit code), fault=1 (touch an
- * unmapped address on purpose, to show the fault report).
+ * unmapped address on purpose, to show the fault report), hang=1 (spin forever without
+ * polling: a rank that stops answering), only=R (exit/fault/hang apply to rank R only; the
+ * job tests use it).
  */
 #include "porto.h"
 #include <math.h>
@@ -72,12 +74,19 @@ int main(int argc, char **argv)
     if (file && read_file(file) != 0)
         return 2;
 
-    if (porto_arg("fault")) {
+    int only = (int)porto_arg_int("only", -1);
+    int chosen = only < 0 || only == porto_rank();
+    if (chosen && porto_arg("hang")) {
+        printf("hang=1: spinning without polling the network\n");
+        for (volatile int spin = 1; spin;)
+            ;
+    }
+    if (chosen && porto_arg("fault")) {
         printf("fault=1: reading an unmapped address on purpose\n");
         volatile uint64_t *bad = (volatile uint64_t *)0x123456789000ull;
         printf("never printed: %lu\n", (unsigned long)*bad);
     }
-    int code = (int)porto_arg_int("exit", 0);
+    int code = chosen ? (int)porto_arg_int("exit", 0) : 0;
     printf("hello: exiting with %d\n", code);
     return code;
 }

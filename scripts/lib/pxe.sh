@@ -33,10 +33,12 @@ echo Porto: no job script for ${net0/mac} on this server
 exit 1
 IPXE
     for mac in "$@"; do
+        local rankword="rank=$k"
+        [ "${PXE_AUTO_RANKS:-0}" = 1 ] && rankword=""
         cat >"$dir/tftp/nodes/$(pxe_mac_file "$mac").ipxe" <<IPXE
 #!ipxe
 echo Porto: rank $k of $nodes
-kernel tftp://\${next-server}/$name rank=$k nodes=$nodes $kargs -- $appargs
+kernel tftp://\${next-server}/$name $rankword nodes=$nodes $kargs -- $appargs
 ${mods}boot
 IPXE
         k=$((k + 1))
@@ -94,7 +96,7 @@ pxe_setup() {
     for ((k = 0; k < NODES; k++)); do macs+=("$(printf '52:54:00:50:00:%02x' $((k + 1)))"); done
     PXE_DIR=$RUNDIR/pxe
     local job=$((0x$(od -An -N4 -tx4 /dev/urandom | tr -d ' ')))
-    pxe_write_tree "$PXE_DIR" "$IMAGE_ABS" "$NODES" "job=$job $KARGS" "${APP_ARGS[*]:-}" "${macs[@]}" || return 1
+    PXE_AUTO_RANKS=${AUTO_RANKS:-0} pxe_write_tree "$PXE_DIR" "$IMAGE_ABS" "$NODES" "job=$job $KARGS" "${APP_ARGS[*]:-}" "${macs[@]}" || return 1
     pxe_write_dnsmasq "$PXE_DIR" br0 "$ip" "$CNET_SUBNET" "${macs[@]}" || return 1
     pxe_start "$PXE_DIR" cnet_exec
 }

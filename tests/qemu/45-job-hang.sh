@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# A rank that stops answering (spins without polling) is declared dead after peertimeout and
+# named; the job ends with 103 in bounded time.
+source "$(dirname "$0")/../lib.sh"
+start=$(date +%s)
+run_job -n 3 --timeout 150 --grace 3 --kargs "hang=1 only=1 peertimeout=3" build/hello.elf
+[ "$JOB_EXIT" = 103 ] || fail "job exit $JOB_EXIT, expected 103"
+expect "$TMP/node0.log" "^job: +1 +- +stopped answering" "silent rank named"
+echo "ended after $(($(date +%s) - start)) s"
