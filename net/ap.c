@@ -251,7 +251,7 @@ static void rx_frame(void *arg, const void *frame, size_t len)
 int ap_poll(struct ap *ap)
 {
     int work = 0;
-    ap->now = ap->cfg.now_ns();
+    apx_clock(ap);
     ap->depth++;
     for (int b = 0; b < AP_RX_BATCHES; b++) {
         int n = ap->link->poll(ap->link->ctx, rx_frame, ap, AP_RX_BATCH);
@@ -424,7 +424,7 @@ int ap_port_wait(struct ap *ap, int port, uint64_t timeout_ns, int *src, size_t 
 {
     if (port < 0 || port >= AP_MAX_PORTS) return -AP_EINVAL;
     struct ap_port *P = &ap->ports[port];
-    uint64_t start = ap->cfg.now_ns();
+    uint64_t start = apx_clock(ap);
     for (;;) {
         if (!P->open) return -AP_ECLOSED;
         if (P->deliveries > P->waited) {
@@ -433,8 +433,7 @@ int ap_port_wait(struct ap *ap, int port, uint64_t timeout_ns, int *src, size_t 
             if (len) *len = P->last_len;
             return 0;
         }
-        if (timeout_ns != AP_FOREVER && ap->cfg.now_ns() - start >= timeout_ns)
-            return -AP_ETIMEDOUT;
+        if (timeout_ns != AP_FOREVER && apx_clock(ap) - start >= timeout_ns) return -AP_ETIMEDOUT;
         apx_wait_step(ap);
     }
 }

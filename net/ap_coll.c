@@ -128,7 +128,7 @@ static int round_run(struct ap *ap, struct round *rd, uint32_t tag)
         }
         started++;
     }
-    uint64_t last = ap->cfg.now_ns();
+    uint64_t last = apx_clock(ap);
     unsigned sends_left = started;
     int rdone = rd->from < 0 || err;
     int was_rdone = rdone;
@@ -153,7 +153,7 @@ static int round_run(struct ap *ap, struct round *rd, uint32_t tag)
                 rdone = 1;
             }
         }
-        uint64_t now = ap->cfg.now_ns();
+        uint64_t now = apx_clock(ap);
         if (left != sends_left || rdone != was_rdone) {
             sends_left = left;
             was_rdone = rdone;

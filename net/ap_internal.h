@@ -32,6 +32,15 @@ static inline void apx_drop(struct ap *ap, int reason)
     ap->st.drop[reason]++;
 }
 
+/* The engine's clock: never goes backwards even if the platform clock does (a TSC that was
+ * recalibrated, or differs between CPUs), so that no timeout can underflow. */
+static inline uint64_t apx_clock(struct ap *ap)
+{
+    uint64_t t = ap->cfg.now_ns();
+    if (t > ap->now) ap->now = t;
+    return ap->now;
+}
+
 /* ap.c */
 void apx_event_push(struct ap *ap, uint16_t port, uint16_t src, void *data, size_t len,
                     struct ap_unit *unit);

@@ -590,7 +590,7 @@ int apx_start(struct ap *ap, struct ap_req *req, unsigned kind, int dst, int por
     req->base = (uint32_t)off;
     req->niov = (uint8_t)niov;
     if (niov) memcpy(req->iov, iov, niov * sizeof(*iov));
-    ap->now = ap->cfg.now_ns();
+    apx_clock(ap);
     int budget = AP_TX_BUDGET;
     if (dst == AP_ALL) {
         req->kind |= AP_K_BCAST;
