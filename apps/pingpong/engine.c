@@ -3,13 +3,9 @@
  * bytes to rank 1 (ap_send_be or ap_send_fc), then a wait on the same port for rank 1's echo
  * of S bytes (server.c). Best effort may lose either message: the wait times out and
  * measure.c counts the round trip as lost. Flow controlled must not: a timeout is an error.
- * Prints the engine's counters over the run (frames, ACKs, retransmissions, drops): where the
- * engine's time goes when it is slower than the raw floor.
  */
 #include "apps/pingpong/pingpong.h"
 #include "porto.h"
-
-#include <stdio.h>
 
 static uint64_t ticks_to_ns(const struct pp_ctx *c, uint64_t t)
 {
@@ -64,46 +60,12 @@ static void drain_be(struct pp_ctx *c, uint64_t timeout, size_t *stale)
             ++*stale;
 }
 
-static void print_engine_stats(const char *impl, const struct ap_stats *a, const struct ap_stats *b)
+const struct pp_transport *pp_engine_transport(struct pp_ctx *c, bool fc)
 {
-    printf("INFO %s engine tx_frames=%llu rx_frames=%llu tx_msgs=%llu rx_msgs=%llu "
-           "acks_sent=%llu acks_rcvd=%llu retransmits=%llu timeouts=%llu be_aborted=%llu "
-           "link_busy=%llu\n",
-           impl, (unsigned long long)(b->tx_frames - a->tx_frames),
-           (unsigned long long)(b->rx_frames - a->rx_frames),
-           (unsigned long long)(b->tx_msgs - a->tx_msgs),
-           (unsigned long long)(b->rx_msgs - a->rx_msgs),
-           (unsigned long long)(b->acks_sent - a->acks_sent),
-           (unsigned long long)(b->acks_rcvd - a->acks_rcvd),
-           (unsigned long long)(b->retransmits - a->retransmits),
-           (unsigned long long)(b->timeouts - a->timeouts),
-           (unsigned long long)(b->be_aborted - a->be_aborted),
-           (unsigned long long)(b->link_busy - a->link_busy));
-    for (int i = 0; i < AP_DROP_NREASONS; i++)
-        if (b->drop[i] != a->drop[i])
-            printf("INFO %s engine drop %s=%llu\n", impl, ap_drop_name(i),
-                   (unsigned long long)(b->drop[i] - a->drop[i]));
-}
-
-int pp_engine_pingpong(struct pp_ctx *c, const struct pp_opts *o, bool fc)
-{
-    const struct pp_transport t = {
-        .impl = fc ? "porto-fc" : "porto-be",
-        .reliable = fc,
-        .rx = fc ? c->rx_fc : c->rx_be,
-        .round_trip = fc ? rt_fc : rt_be,
-        .drain = drain_be,
-    };
-    static struct pp_point pts[PP_MAX_SIZES];
-    struct ap_stats before, after;
-    ap_stats(c->ap, &before);
-    int err;
-    size_t n = pp_measure(c, o, &t, pts, &err);
-    ap_stats(c->ap, &after);
-    if (err < 0)
-        printf("RESULT impl=%s size=%zu error=%s lost=%zu\n", t.impl, pts[n].size, ap_strerror(err),
-               pts[n].lost);
-    pp_report_sizes(t.impl, o, pts, n);
-    print_engine_stats(t.impl, &before, &after);
-    return err;
+    static struct pp_transport be = {.impl = "porto-be", .round_trip = rt_be, .drain = drain_be};
+    static struct pp_transport fct = {
+        .impl = "porto-fc", .reliable = true, .round_trip = rt_fc, .drain = drain_be};
+    be.rx = c->rx_be;
+    fct.rx = c->rx_fc;
+    return fc ? &fct : &be;
 }

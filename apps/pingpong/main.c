@@ -6,9 +6,10 @@
  * one-way stream timed at the sender). Modes: engine best effort (be), engine flow controlled
  * (fc), streams (stream) and the raw NIC floor (raw, ping-pong and stream). 2 ranks: rank 0
  * measures and prints, rank 1 serves.
- *   scripts/porto-run -n 2 build/pingpong.elf --kargs mtu=9000 -- be fc stream
- *   scripts/porto-run -n 2 build/pingpong.elf --kargs mtu=9000 -- raw samples=100 max=64K
- * `make bench` runs both and compares with Linux; tests/qemu/70-pingpong-smoke.sh is the quick
+ *   scripts/porto-run -n 2 build/pingpong.elf --kargs mtu=9000 -- all
+ *   scripts/porto-run -n 2 build/pingpong.elf --kargs mtu=9000 -- raw be samples=100 max=64K
+ * Raw, BE and FC are measured interleaved, size by size (run.c). `make bench` runs it and
+ * compares with Linux; tests/qemu/70-pingpong-smoke.sh is the quick
  * check. Options: see opts.c (or run with `-- help`).
  */
 #include "apps/pingpong/pingpong.h"
@@ -76,14 +77,13 @@ static int run_rank0(struct pp_ctx *c, const struct pp_opts *o)
     printf("INFO pingpong tsc_hz=%llu tsc_source=%s kernel_tsc_hz=%llu nic=%s mtu=%u\n",
            (unsigned long long)c->hz, c->hz_source, (unsigned long long)porto_tsc_hz(), nic->model,
            nic->mtu);
-    int r = 0;
-    if (o->run_raw && (r = pp_raw_client(c, o)) < 0)
-        printf("pingpong: raw mode failed: %s\n", ap_strerror(r));
-    if (r == 0 && o->run_be && (r = pp_engine_pingpong(c, o, false)) < 0)
-        printf("pingpong: best-effort ping-pong failed: %s\n", ap_strerror(r));
-    if (r == 0 && o->run_fc && (r = pp_engine_pingpong(c, o, true)) < 0)
-        printf("pingpong: flow-controlled ping-pong failed: %s\n", ap_strerror(r));
-    if (r == 0 && o->run_stream && (r = pp_stream(c, o, true)) == 0) r = pp_stream(c, o, false);
+    int r = 0, e;
+    if ((o->run_raw || o->run_be || o->run_fc) && (r = pp_pingpong(c, o)) < 0)
+        printf("pingpong: a ping-pong stopped early: %s\n", ap_strerror(r));
+    /* Streams after the ping-pongs; one failing does not stop the others. */
+    if (o->run_stream && o->run_raw && (e = pp_raw_stream(c, o)) < 0 && !r) r = e;
+    if (o->run_stream && (e = pp_stream(c, o, true)) < 0 && !r) r = e;
+    if (o->run_stream && (e = pp_stream(c, o, false)) < 0 && !r) r = e;
     struct pp_msg done = {.cmd = PP_CMD_DONE};
     int d = pp_ctl_send(c, &done);
     if (r == 0 && d < 0) r = d;

@@ -1,15 +1,14 @@
 /*
- * apps/pingpong/measure.c — the measurement loop of the ping-pong benchmark, the same for
- * every transport (engine BE, engine FC, raw NIC): for S = 0, 1, 2, 4, ... max, untimed
- * warm-up round trips, then `samples` timed ones (bounded by `budget` bytes each way, at least
- * `minsamples`) for median/min/p99 of D(S) = half the round trip, then GAMMA's figure (best of
- * RUNS runs, each the average of LEN round trips), then a check that the echo's payload is the
- * one sent. Lost round trips (best effort, raw) are counted, drained and tried again.
+ * apps/pingpong/measure.c — the measurement of one message size, the same for every
+ * transport (engine BE, engine FC, raw NIC): untimed warm-up round trips, then `samples` timed ones
+ * (bounded by `budget` bytes each way, at least `minsamples`) for median/min/p99 of D(S) = half the
+ * round trip, then GAMMA's figure (best of RUNS runs, each the average of LEN round trips), then a
+ * check that the echo's payload is the one sent. Lost round trips (best effort, raw) are counted,
+ * drained and tried again.
  */
 #include "apps/pingpong/pingpong.h"
 #include "porto.h"
 
-#include <stdio.h>
 #include <string.h>
 
 uint64_t pp_timeout_ticks(const struct pp_ctx *c, const struct pp_opts *o, size_t size)
@@ -75,56 +74,45 @@ static int gamma_figure(struct pp_ctx *c, const struct pp_opts *o, const struct 
     return 0;
 }
 
-size_t pp_measure(struct pp_ctx *c, const struct pp_opts *o, const struct pp_transport *t,
-                  struct pp_point *pts, int *err)
+/* A reliable transport never loses a round trip, but retransmission timeouts with backoff
+ * may stretch one far beyond the BE timeout: wait longer than the engine's own give-up time
+ * (10 s) before calling it an error. */
+static uint64_t timeout_for(const struct pp_ctx *c, const struct pp_opts *o,
+                            const struct pp_transport *t, size_t size)
 {
-    size_t sizes[PP_MAX_SIZES];
-    size_t nsizes = bench_size_list(1, o->max_size, 1, sizes, PP_MAX_SIZES);
-    size_t stale = 0;
-    *err = 0;
-    /* A fresh pair of guests runs its first exchanges slower (code not yet translated by
-     * TCG, cold caches and rings): `warmup_ms` of untimed 0-byte round trips first, as the
-     * Linux peer does. */
-    uint64_t warm_end = porto_tsc() + o->warmup_ms * (c->hz / 1000);
-    uint64_t warm_timeout = t->reliable ? PP_RELIABLE_TIMEOUT_S * c->hz : pp_timeout_ticks(c, o, 0);
-    while (porto_tsc() < warm_end) {
+    return t->reliable ? PP_RELIABLE_TIMEOUT_S * c->hz : pp_timeout_ticks(c, o, size);
+}
+
+/* A fresh pair of guests runs its first exchanges slower (code not yet translated by TCG,
+ * cold caches and rings): `warmup_ms` of untimed 0-byte round trips, as the Linux peer does. */
+int pp_warm(struct pp_ctx *c, const struct pp_opts *o, const struct pp_transport *t, size_t *stale)
+{
+    uint64_t end = porto_tsc() + o->warmup_ms * (c->hz / 1000);
+    uint64_t timeout = timeout_for(c, o, t, 0);
+    while (porto_tsc() < end) {
         uint64_t ticks;
-        int r = t->round_trip(c, 0, warm_timeout, &ticks, &stale);
+        int r = t->round_trip(c, 0, timeout, &ticks, stale);
         if (r == PP_RT_LOST && t->reliable) r = -AP_ETIMEDOUT;
-        if (r < 0) {
-            *err = r;
-            pts[0] = (struct pp_point){.size = 0};
-            return 0;
-        }
-        if (r == PP_RT_LOST) t->drain(c, warm_timeout, &stale);
+        if (r < 0) return r;
+        if (r == PP_RT_LOST) t->drain(c, timeout, stale);
     }
-    for (size_t k = 0; k < nsizes; k++) {
-        size_t size = sizes[k];
-        struct pp_point *pt = &pts[k];
-        *pt = (struct pp_point){.size = size};
-        size_t n = bench_samples_for_size(size, o->samples, o->budget, o->min_samples);
-        if (n > c->ticks_cap) n = c->ticks_cap;
-        /* A reliable transport never loses a round trip, but retransmission timeouts with
-         * backoff may stretch one far beyond the BE timeout: wait as long as the engine's
-         * own give-up time (10 s) and then some before calling it an error. */
-        uint64_t timeout =
-            t->reliable ? PP_RELIABLE_TIMEOUT_S * c->hz : pp_timeout_ticks(c, o, size);
-        size_t warm_lost = 0;
-        int r = collect(c, t, size, o->warmup, timeout, NULL, &warm_lost, &stale);
-        if (r == 0) {
-            memset(t->rx, 0, size);
-            r = collect(c, t, size, n, timeout, c->ticks, &pt->lost, &stale);
-        }
-        if (r == 0) {
-            pt->s = bench_summarize(c->ticks, n, c->hz, 2);
-            r = gamma_figure(c, o, t, size, timeout, &pt->gamma_us, &pt->lost, &stale);
-        }
-        if (r < 0) {
-            *err = r;
-            return k;
-        }
-        if (o->verify && memcmp(t->rx, c->tx, size) != 0) pt->corrupt = true;
-    }
-    if (stale) printf("INFO %s late echoes skipped: %zu\n", t->impl, stale);
-    return nsizes;
+    return 0;
+}
+
+int pp_measure_size(struct pp_ctx *c, const struct pp_opts *o, const struct pp_transport *t,
+                    size_t size, struct pp_point *pt, size_t *stale)
+{
+    *pt = (struct pp_point){.size = size};
+    size_t n = bench_samples_for_size(size, o->samples, o->budget, o->min_samples);
+    if (n > c->ticks_cap) n = c->ticks_cap;
+    uint64_t timeout = timeout_for(c, o, t, size);
+    size_t warm_lost = 0;
+    int r = collect(c, t, size, o->warmup, timeout, NULL, &warm_lost, stale);
+    if (r < 0) return r;
+    memset(t->rx, 0, size);
+    if ((r = collect(c, t, size, n, timeout, c->ticks, &pt->lost, stale)) < 0) return r;
+    pt->s = bench_summarize(c->ticks, n, c->hz, 2);
+    if ((r = gamma_figure(c, o, t, size, timeout, &pt->gamma_us, &pt->lost, stale)) < 0) return r;
+    if (o->verify && memcmp(t->rx, c->tx, size) != 0) pt->corrupt = true;
+    return 0;
 }

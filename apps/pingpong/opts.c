@@ -12,8 +12,8 @@
 static const char usage[] =
     "usage: pingpong [be] [fc] [stream] [raw] [all] [key=value ...]\n"
     "  modes (default all): be, fc = engine ping-pong best effort / flow controlled;\n"
-    "  stream = one-way transmission throughput (FC, then BE with a count check);\n"
-    "  raw = ping-pong and stream straight through the NIC (Porto's floor)\n"
+    "  stream = one-way transmission throughput (FC, then BE with a count check; with raw\n"
+    "  also raw frames); raw = ping-pong straight through the NIC (Porto's floor)\n"
     "  max=BYTES (4M)  samples=N (1000)  budget=BYTES (64M)  minsamples=N (20)\n"
     "  gamma=RUNSxLEN (3x50)  warmup=N (20)  warmup_ms=MS (1000, before the first size)\n"
     "  streammsg=BYTES (64K)  streambytes=BYTES (512M)\n"

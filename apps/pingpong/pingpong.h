@@ -3,9 +3,9 @@
  * measures, rank 1 serves). main.c parses the options and runs the phases; engine.c is the
  * Active Port ping-pong (best effort and flow controlled), stream.c the one-way transmission
  * throughput, raw.c the same measurements straight through the NIC (Porto's floor), server.c
- * rank 1's side of all of them, report.c the tables and RESULT lines.
- *   scripts/porto-run -n 2 build/pingpong.elf --kargs mtu=9000 -- be fc stream
- *   scripts/porto-run -n 2 build/pingpong.elf --kargs mtu=9000 -- raw
+ * rank 1's side of all of them, run.c interleaves the transports size by size, measure.c
+ * measures one size, report.c prints the tables and RESULT lines.
+ *   scripts/porto-run -n 2 build/pingpong.elf --kargs mtu=9000 -- all
  */
 #ifndef PORTO_PINGPONG_H
 #define PORTO_PINGPONG_H
@@ -116,25 +116,40 @@ struct pp_transport {
                       size_t *stale);
     /* After a loss: swallow echoes that may still come within `timeout`. */
     void (*drain)(struct pp_ctx *c, uint64_t timeout, size_t *stale);
+    /* Optional: enter and leave this transport's mode around each size (raw mode). */
+    int (*begin)(struct pp_ctx *c);
+    void (*end)(struct pp_ctx *c);
 };
 
-/* measure.c: every size of the ladder over one transport; fills pts[] (PP_MAX_SIZES) and
- * returns how many sizes were measured, with *err the error that stopped it (0 if none). */
-size_t pp_measure(struct pp_ctx *c, const struct pp_opts *o, const struct pp_transport *t,
-                  struct pp_point *pts, int *err);
+/* measure.c: `warmup_ms` of untimed 0-byte round trips (before a transport's first size),
+ * and one size: warm-up, samples, GAMMA's figure, payload check. 0 or a negative AP code. */
+int pp_warm(struct pp_ctx *c, const struct pp_opts *o, const struct pp_transport *t, size_t *stale);
+int pp_measure_size(struct pp_ctx *c, const struct pp_opts *o, const struct pp_transport *t,
+                    size_t size, struct pp_point *pt, size_t *stale);
 
-/* report.c: the human table and RESULT lines of one implementation ("porto-be", ...). */
-void pp_report_sizes(const char *impl, const struct pp_opts *o, const struct pp_point *pts,
-                     size_t n);
+/* run.c: rank 0's ping-pong over every enabled transport, interleaved size by size (raw,
+ * BE, FC for S = 0, then for S = 1, ...) so that all see the same host load. */
+int pp_pingpong(struct pp_ctx *c, const struct pp_opts *o);
+
+/* report.c: RESULT line of one size; the human table and derived metrics of a transport;
+ * a stream's result; engine counters (a delta of two ap_stats). */
+void pp_report_point(const char *impl, const struct pp_opts *o, const struct pp_point *p);
+void pp_report_table(const char *impl, const struct pp_point *pts, size_t n);
 void pp_report_stream(const char *impl, size_t msg, uint64_t count, uint64_t delivered,
                       uint64_t ticks, uint64_t report_ticks, uint64_t hz, uint64_t frames);
+void pp_stats_accumulate(struct ap_stats *acc, const struct ap_stats *before,
+                         const struct ap_stats *after);
+void pp_report_engine_stats(const char *impl, const struct ap_stats *delta);
 
-/* engine.c: rank 0's ping-pong over the engine; returns 0 or a negative AP code. */
-int pp_engine_pingpong(struct pp_ctx *c, const struct pp_opts *o, bool fc);
-/* stream.c: rank 0's one-way streams (FC, then BE with a count check). */
+/* engine.c: the engine's BE and FC transports. */
+const struct pp_transport *pp_engine_transport(struct pp_ctx *c, bool fc);
+/* stream.c: rank 0's one-way engine streams (FC, or BE with a count check). */
 int pp_stream(struct pp_ctx *c, const struct pp_opts *o, bool fc);
-/* raw.c: rank 0's raw ping-pong and raw stream; rank 1's raw server. */
-int pp_raw_client(struct pp_ctx *c, const struct pp_opts *o);
+/* raw.c: the raw transport, the raw stream (enters and leaves raw mode itself), its frame
+ * counters; rank 1's raw server. */
+const struct pp_transport *pp_raw_transport(struct pp_ctx *c);
+int pp_raw_stream(struct pp_ctx *c, const struct pp_opts *o);
+void pp_raw_report_counters(void);
 int pp_raw_server(struct pp_ctx *c, const uint8_t peer_mac[6]);
 /* server.c: rank 1 answers everything rank 0 asks until PP_CMD_DONE. */
 int pp_serve(struct pp_ctx *c, const struct pp_opts *o);

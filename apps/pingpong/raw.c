@@ -22,7 +22,7 @@
 #define RAW_HLEN        16
 #define RAW_FRAME_HLEN  (NIC_ETH_HLEN + RAW_HLEN)
 #define RAW_IDLE_NS     120000000000ull /* the server gives up when rank 0 is silent this long */
-#define RAW_HELLO_TRIES 500             /* every 10 ms: rank 1 may still be leaving engine mode */
+#define RAW_HELLO_TRIES 5000            /* every 1 ms: rank 1 may still be leaving engine mode */
 #define RAW_QUIT_TRIES  20
 
 enum raw_kind {
@@ -290,93 +290,41 @@ static void raw_drain(struct pp_ctx *c, uint64_t timeout, size_t *stale)
     *stale += (size_t)(client.stale_frames - before);
 }
 
-static int raw_stream(struct pp_ctx *c, const struct pp_opts *o)
-{
-    struct raw *st = &client;
-    uint64_t count = o->stream_bytes / o->stream_msg;
-    uint32_t id = ++st->seq;
-    uint64_t frames0 = st->nic->stats.tx_frames;
-    uint64_t t0 = porto_tsc();
-    for (uint64_t i = 0; i < count; i++)
-        if (raw_send(st, RAW_DATA, id, c->tx, o->stream_msg) < 0) return -AP_EINVAL;
-    uint64_t t1 = porto_tsc();
-    uint64_t frames = st->nic->stats.tx_frames - frames0;
-    /* Ask until answered: the question or the answer may be lost too. */
-    st->count_seq = id;
-    st->count_answered = false;
-    for (int tries = 0; tries < 100 && !st->count_answered; tries++) {
-        struct raw_hdr h = {RAW_COUNT_Q, 0, id, 0, 0};
-        raw_frame(st, &h, NULL, 0);
-        nic_flush(st->nic);
-        uint64_t ts = porto_time_ns();
-        while (!st->count_answered && porto_time_ns() - ts < 50000000ull)
-            raw_poll(st);
-    }
-    if (!st->count_answered) {
-        printf("RESULT impl=porto-raw-stream msg=%zu error=no-count-answer\n", o->stream_msg);
-        return -AP_ETIMEDOUT;
-    }
-    pp_report_stream("porto-raw-stream", o->stream_msg, count, st->answer_msgs, t1 - t0,
-                     porto_tsc() - t0, c->hz, frames);
-    printf("INFO porto-raw-stream frames_sent=%llu frames_received=%llu bytes_received=%llu\n",
-           (unsigned long long)frames, (unsigned long long)st->answer_frames,
-           (unsigned long long)st->answer_bytes);
-    return 0;
-}
+/* Enter raw mode: rank 1 gets our MAC and answers with its own (engine messages), both
+ * engines go quiet, then raw pings until rank 1 answers from its raw loop. */
+static uint32_t next_seq = 1; /* never reused across raw sessions: late frames stay stale */
+static struct raw_stats_total {
+    uint64_t engine, bad, stale, sessions;
+} totals;
 
-int pp_raw_client(struct pp_ctx *c, const struct pp_opts *o)
+static int raw_begin(struct pp_ctx *c)
 {
     struct pp_msg m = {.cmd = PP_CMD_RAW};
     struct nic *nic = nic_default();
-    if (!nic) {
-        printf("RESULT impl=porto-raw error=no-nic\n");
-        return -AP_EINVAL;
-    }
+    if (!nic) return -AP_EINVAL;
     memcpy(m.mac, nic->mac, 6);
     int r = pp_ctl_send(c, &m);
     if (r == 0) r = pp_ctl_wait(c, PP_CMD_RAW_MAC, 10000000000ull, &m);
-    if (r < 0) {
-        printf("RESULT impl=porto-raw error=mac-exchange-%s\n", ap_strerror(r));
-        return r;
-    }
+    if (r < 0) return r;
     pp_settle(c->ap);
-    raw_setup(&client, c, m.mac, RAW_PONG, c->rx_be, c->rx_cap);
-    printf("INFO porto-raw peer %02x:%02x:%02x:%02x:%02x:%02x, %zu payload bytes per frame\n",
-           m.mac[0], m.mac[1], m.mac[2], m.mac[3], m.mac[4], m.mac[5], client.maxdata);
-
-    /* Rank 1 may still be settling its engine: ping until it answers. */
+    if (raw_setup(&client, c, m.mac, RAW_PONG, c->rx_be, c->rx_cap) < 0) return -AP_EINVAL;
+    client.seq = next_seq;
+    if (totals.sessions++ == 0)
+        printf("INFO porto-raw peer %02x:%02x:%02x:%02x:%02x:%02x, %zu payload bytes per frame\n",
+               m.mac[0], m.mac[1], m.mac[2], m.mac[3], m.mac[4], m.mac[5], client.maxdata);
     uint64_t ticks;
     size_t stale = 0;
-    uint64_t hello_timeout = c->hz / 100;
-    int tries = 0;
-    while ((r = raw_round_trip(c, 0, hello_timeout, &ticks, &stale)) == PP_RT_LOST &&
-           ++tries < RAW_HELLO_TRIES)
-        ;
-    if (r != PP_RT_OK) {
-        printf("RESULT impl=porto-raw error=peer-not-in-raw-mode\n");
-        r = -AP_ETIMEDOUT;
-    } else {
-        const struct pp_transport t = {
-            .impl = "porto-raw",
-            .reliable = false,
-            .rx = c->rx_be,
-            .round_trip = raw_round_trip,
-            .drain = raw_drain,
-        };
-        static struct pp_point pts[PP_MAX_SIZES];
-        int err;
-        size_t n = pp_measure(c, o, &t, pts, &err);
-        if (err < 0)
-            printf("RESULT impl=porto-raw size=%zu error=%s lost=%zu\n", pts[n].size,
-                   ap_strerror(err), pts[n].lost);
-        pp_report_sizes(t.impl, o, pts, n);
-        r = err;
-        if (r == 0) r = raw_stream(c, o);
-        printf("INFO porto-raw frames: engine=%llu (handed to ap_input) bad=%llu stale=%llu\n",
-               (unsigned long long)client.engine_frames, (unsigned long long)client.bad_frames,
-               (unsigned long long)client.stale_frames);
+    for (int tries = 0; tries < RAW_HELLO_TRIES; tries++) {
+        r = raw_round_trip(c, 0, c->hz / 1000, &ticks, &stale); /* 1 ms each */
+        if (r == PP_RT_OK) return 0;
     }
-    /* Back to engine mode; a lost QUIT_ACK only costs the retries. */
+    return -AP_ETIMEDOUT;
+}
+
+/* Back to engine mode; a lost QUIT_ACK only costs the retries. */
+static void raw_end(struct pp_ctx *c)
+{
+    (void)c;
     for (int q = 0; q < RAW_QUIT_TRIES && !client.quit_acked; q++) {
         struct raw_hdr h = {RAW_QUIT, 0, 0, 0, 0};
         raw_frame(&client, &h, NULL, 0);
@@ -385,5 +333,71 @@ int pp_raw_client(struct pp_ctx *c, const struct pp_opts *o)
         while (!client.quit_acked && porto_time_ns() - ts < 50000000ull)
             raw_poll(&client);
     }
-    return r;
+    next_seq = client.seq + 1;
+    totals.engine += client.engine_frames;
+    totals.bad += client.bad_frames;
+    totals.stale += client.stale_frames;
+}
+
+const struct pp_transport *pp_raw_transport(struct pp_ctx *c)
+{
+    static struct pp_transport t = {.impl = "porto-raw",
+                                    .round_trip = raw_round_trip,
+                                    .drain = raw_drain,
+                                    .begin = raw_begin,
+                                    .end = raw_end};
+    t.rx = c->rx_be;
+    return &t;
+}
+
+void pp_raw_report_counters(void)
+{
+    printf("INFO porto-raw sessions=%llu frames: engine=%llu (handed to ap_input) bad=%llu "
+           "stale=%llu\n",
+           (unsigned long long)totals.sessions, (unsigned long long)totals.engine,
+           (unsigned long long)totals.bad, (unsigned long long)totals.stale);
+}
+
+/* Transmission throughput of raw frames: nothing paces the sender, so the receiver's count
+ * (asked for until answered) says what was lost. */
+int pp_raw_stream(struct pp_ctx *c, const struct pp_opts *o)
+{
+    int r = raw_begin(c);
+    if (r < 0) {
+        printf("RESULT impl=porto-raw-stream msg=%zu error=%s\n", o->stream_msg, ap_strerror(r));
+        return r;
+    }
+    struct raw *st = &client;
+    uint64_t count = o->stream_bytes / o->stream_msg;
+    uint32_t id = ++st->seq;
+    uint64_t frames0 = st->nic->stats.tx_frames;
+    uint64_t t0 = porto_tsc();
+    for (uint64_t i = 0; i < count && r == 0; i++)
+        if (raw_send(st, RAW_DATA, id, c->tx, o->stream_msg) < 0) r = -AP_EINVAL;
+    uint64_t t1 = porto_tsc();
+    uint64_t frames = st->nic->stats.tx_frames - frames0;
+    st->count_seq = id;
+    st->count_answered = false;
+    for (int tries = 0; r == 0 && tries < 100 && !st->count_answered; tries++) {
+        struct raw_hdr h = {RAW_COUNT_Q, 0, id, 0, 0};
+        raw_frame(st, &h, NULL, 0);
+        nic_flush(st->nic);
+        uint64_t ts = porto_time_ns();
+        while (!st->count_answered && porto_time_ns() - ts < 50000000ull)
+            raw_poll(st);
+    }
+    uint64_t t2 = porto_tsc();
+    raw_end(c);
+    if (r == 0 && !st->count_answered) r = -AP_ETIMEDOUT;
+    if (r < 0) {
+        printf("RESULT impl=porto-raw-stream msg=%zu error=%s\n", o->stream_msg,
+               r == -AP_ETIMEDOUT ? "no-count-answer" : ap_strerror(r));
+        return r;
+    }
+    pp_report_stream("porto-raw-stream", o->stream_msg, count, st->answer_msgs, t1 - t0, t2 - t0,
+                     c->hz, frames);
+    printf("INFO porto-raw-stream frames_sent=%llu frames_received=%llu bytes_received=%llu\n",
+           (unsigned long long)frames, (unsigned long long)st->answer_frames,
+           (unsigned long long)st->answer_bytes);
+    return 0;
 }

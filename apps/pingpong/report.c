@@ -11,8 +11,15 @@
 
 #include <stdio.h>
 
-void pp_report_sizes(const char *impl, const struct pp_opts *o, const struct pp_point *pts,
-                     size_t n)
+void pp_report_point(const char *impl, const struct pp_opts *o, const struct pp_point *p)
+{
+    printf("RESULT impl=%s size=%zu median_us=%.2f min_us=%.2f p99_us=%.2f gamma_us=%.2f "
+           "n=%zu gamma=%zux%zu lost=%zu%s\n",
+           impl, p->size, p->s.median_us, p->s.min_us, p->s.p99_us, p->gamma_us, p->s.n,
+           o->gamma_runs, o->gamma_len, p->lost, p->corrupt ? " corrupt=1" : "");
+}
+
+void pp_report_table(const char *impl, const struct pp_point *pts, size_t n)
 {
     printf("\n%s: message delay D(S) = half round trip (us), T(S) = S / D(S) from the median\n",
            impl);
@@ -21,15 +28,11 @@ void pp_report_sizes(const char *impl, const struct pp_opts *o, const struct pp_
     size_t sizes[PP_MAX_SIZES];
     double delay[PP_MAX_SIZES];
     size_t nd = 0;
-    for (size_t i = 0; i < n; i++) {
+    for (size_t i = 0; i < n && i < PP_MAX_SIZES; i++) {
         const struct pp_point *p = &pts[i];
         printf("%9zu %10.2f %10.2f %10.2f %10.2f %10.1f %6zu %5zu%s\n", p->size, p->s.median_us,
                p->s.min_us, p->s.p99_us, p->gamma_us, bench_mbps(p->size, p->s.median_us), p->s.n,
                p->lost, p->corrupt ? "  PAYLOAD CORRUPT" : "");
-        printf("RESULT impl=%s size=%zu median_us=%.2f min_us=%.2f p99_us=%.2f gamma_us=%.2f "
-               "n=%zu gamma=%zux%zu lost=%zu%s\n",
-               impl, p->size, p->s.median_us, p->s.min_us, p->s.p99_us, p->gamma_us, p->s.n,
-               o->gamma_runs, o->gamma_len, p->lost, p->corrupt ? " corrupt=1" : "");
         if (!p->corrupt) {
             sizes[nd] = p->size;
             delay[nd++] = p->s.median_us;
@@ -62,4 +65,35 @@ void pp_report_stream(const char *impl, size_t msg, uint64_t count, uint64_t del
            "frames=%llu\n",
            impl, msg, (unsigned long long)count, (unsigned long long)bytes, mbps, rx_mbps,
            (unsigned long long)lost, (unsigned long long)frames);
+}
+
+void pp_stats_accumulate(struct ap_stats *acc, const struct ap_stats *before,
+                         const struct ap_stats *after)
+{
+    /* Every field is a uint64_t counter: add them up as an array. */
+    _Static_assert(sizeof(struct ap_stats) % sizeof(uint64_t) == 0, "counters only");
+    uint64_t *sum = (uint64_t *)acc;
+    const uint64_t *a = (const uint64_t *)before, *b = (const uint64_t *)after;
+    for (size_t i = 0; i < sizeof(struct ap_stats) / sizeof(uint64_t); i++)
+        sum[i] += b[i] - a[i];
+}
+
+/* Frames per message and acknowledgement traffic: where the engine's time goes when it is
+ * slower than the raw floor (each frame sent is one doorbell or shares one). */
+void pp_report_engine_stats(const char *impl, const struct ap_stats *d)
+{
+    printf("INFO %s engine tx_frames=%llu rx_frames=%llu tx_msgs=%llu rx_msgs=%llu "
+           "acks_sent=%llu acks_rcvd=%llu\n",
+           impl, (unsigned long long)d->tx_frames, (unsigned long long)d->rx_frames,
+           (unsigned long long)d->tx_msgs, (unsigned long long)d->rx_msgs,
+           (unsigned long long)d->acks_sent, (unsigned long long)d->acks_rcvd);
+    printf("INFO %s engine retransmits=%llu timeouts=%llu fast_retransmits=%llu be_aborted=%llu "
+           "link_busy=%llu\n",
+           impl, (unsigned long long)d->retransmits, (unsigned long long)d->timeouts,
+           (unsigned long long)d->fast_retransmits, (unsigned long long)d->be_aborted,
+           (unsigned long long)d->link_busy);
+    for (int i = 0; i < AP_DROP_NREASONS; i++)
+        if (d->drop[i])
+            printf("INFO %s engine drop %s=%llu\n", impl, ap_drop_name(i),
+                   (unsigned long long)d->drop[i]);
 }

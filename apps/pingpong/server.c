@@ -49,21 +49,24 @@ void pp_settle(struct ap *ap)
         ap_poll(ap);
 }
 
-/* ap_stats_format's "name value" lines as one line of the non-zero ones, name=value. */
+/* ap_stats_format's "name value" lines as lines of the non-zero ones, name=value, each short
+ * enough to reach rank 0's console whole (the job layer forwards lines of up to 240 bytes). */
 static void print_nonzero(const char *prefix, char *text)
 {
-    static char out[1024];
+    char out[200];
     size_t used = 0;
-    out[0] = 0;
     for (char *line = strtok(text, "\n"); line; line = strtok(NULL, "\n")) {
         char *sp = strchr(line, ' ');
         if (!sp || strcmp(sp + 1, "0") == 0) continue;
         *sp = '=';
+        if (used && used + strlen(line) + 2 > sizeof out) {
+            printf("%s%.*s\n", prefix, (int)used, out);
+            used = 0;
+        }
         int n = snprintf(out + used, sizeof out - used, " %s", line);
-        if (n < 0 || (size_t)n >= sizeof out - used) break;
-        used += (size_t)n;
+        if (n > 0) used += (size_t)n < sizeof out - used ? (size_t)n : sizeof out - used - 1;
     }
-    printf("%s%s\n", prefix, out);
+    if (used) printf("%s%.*s\n", prefix, (int)used, out);
 }
 
 int pp_serve(struct pp_ctx *c, const struct pp_opts *o)

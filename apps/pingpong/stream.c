@@ -54,13 +54,9 @@ int pp_stream(struct pp_ctx *c, const struct pp_opts *o, bool fc)
     uint64_t t2 = porto_tsc();
     pp_report_stream(impl, o->stream_msg, count, m.a, t1 - t0, t2 - t0, c->hz,
                      after.tx_frames - before.tx_frames);
-    printf("INFO %s engine retransmits=%llu timeouts=%llu acks_rcvd=%llu rnr_rcvd=%llu "
-           "link_busy=%llu\n",
-           impl, (unsigned long long)(after.retransmits - before.retransmits),
-           (unsigned long long)(after.timeouts - before.timeouts),
-           (unsigned long long)(after.acks_rcvd - before.acks_rcvd),
-           (unsigned long long)(after.rnr_rcvd - before.rnr_rcvd),
-           (unsigned long long)(after.link_busy - before.link_busy));
+    struct ap_stats delta = {0};
+    pp_stats_accumulate(&delta, &before, &after);
+    pp_report_engine_stats(impl, &delta);
     return 0;
 fail:
     printf("RESULT impl=%s msg=%zu error=%s\n", impl, o->stream_msg, ap_strerror(r));
