@@ -82,6 +82,13 @@ $(BUILD)/%.elf: $(BUILD)/%.debug.elf
 	$(STRIP) -o $@ $<
 	@scripts/check-image $@
 
+# The main command: a 4-node QEMU cluster PXE-boots apps/demo from dnsmasq and rank 0 prints
+# latency, bandwidth, barrier and allreduce times and a verified result.
+demo:
+	scripts/install-deps
+	$(MAKE) all
+	scripts/porto-run -n 4 --pxe --timeout 600 $(BUILD)/demo.elf
+
 iso: $(BUILD)/$(APP).elf
 	@[ -n "$(APP)" ] || { echo "usage: make iso APP=name [ARGS=\"k=v -- a b\"] [MODULES=\"files\"]"; exit 2; }
 	scripts/make-iso $(BUILD)/$(APP).elf $(BUILD)/$(APP).iso "$(ARGS)" $(MODULES)
