@@ -39,7 +39,8 @@ struct tg3_model_stats {
     unsigned long mmio_reads, mmio_writes, cfg_reads, cfg_writes;
     unsigned long resets, status_updates;
     unsigned long tx_frames, tx_lost_no_link;
-    unsigned long rx_frames, rx_filtered, rx_too_long, rx_overrun, rx_no_link, rx_disabled;
+    unsigned long rx_frames, rx_filtered, rx_too_long, rx_runts, rx_overrun, rx_no_link,
+        rx_disabled;
     unsigned long rx_no_buffer_fit;
 };
 

@@ -270,11 +270,7 @@ void mdl_tx_run(struct tg3_model *m)
             mdl_violation(m, "%zu-byte frame on a part without jumbo frames", total);
             continue;
         }
-        if (total < 60) { /* the MAC pads runts */
-            memset(frame + total, 0, 60 - total);
-            total = 60;
-        }
-        wire_send(m, frame, total);
+        wire_send(m, frame, total); /* as given: padding runts is the driver's job */
     }
     mdl_hostcc(m, false);
 }
@@ -300,8 +296,14 @@ static bool mac_accepts(const struct tg3_model *m, const uint8_t *dst)
 
 void mdl_rx_from_wire(struct tg3_model *m, const uint8_t *frame, size_t len)
 {
-    if (!m->link || len < 14) {
+    if (!m->link) {
         m->st.rx_no_link++;
+        return;
+    }
+    /* A frame under the Ethernet minimum (60 bytes + FCS) is a runt: the MAC drops it unless
+     * MAC_RX_MODE.ACCEPT_RUNTS (IEEE 802.3 minimum frame size; Linux never sets the bit). */
+    if (len < 60) {
+        m->st.rx_runts++;
         return;
     }
     if (!port_mode_ok(m)) {
