@@ -1339,14 +1339,15 @@ static int tg3_transmit(struct nic *nic, const struct nic_iov *iov, unsigned nio
         nic->stats.tx_errors++;
         return -NIC_EINVAL;
     }
+    size_t max = (size_t)tp->mtu + NIC_ETH_HLEN;
     for (unsigned k = 0; k < niov; k++) {
-        if (iov[k].len && !iov[k].base) {
+        if ((iov[k].len && !iov[k].base) || iov[k].len > max) { /* also keeps `total` sane */
             nic->stats.tx_errors++;
             return -NIC_EINVAL;
         }
         total += iov[k].len;
     }
-    if (total == 0 || total > (size_t)tp->mtu + NIC_ETH_HLEN) {
+    if (total == 0 || total > max) {
         nic->stats.tx_errors++;
         return -NIC_EINVAL;
     }
@@ -1354,6 +1355,10 @@ static int tg3_transmit(struct nic *nic, const struct nic_iov *iov, unsigned nio
     struct tg3_seg seg[TG3_TX_MAX_SEGS];
     uint8_t *bounce = tp->tx_bounce + (size_t)tp->tx_prod * TG3_TX_BOUNCE;
     unsigned n = tg3_build_segs(tp, iov, niov, total, bounce, seg);
+    if (n > tp->tx_limit) { /* could never fit, however long the caller waits */
+        nic->stats.tx_errors++;
+        return -NIC_EINVAL;
+    }
     unsigned inflight = (tp->tx_prod - tp->tx_cons) & (TG3_TX_RING_SIZE - 1);
     if (n > tp->tx_limit - inflight) {
         nic->stats.tx_busy++;

@@ -423,7 +423,9 @@ static void test_bad_input_is_an_error_not_a_hang(void **state)
     assert_int_equal(nic_transmit(&f.nic[0], nine, 0), -NIC_EINVAL);
     assert_int_equal(nic_transmit(&f.nic[0], NULL, 1), -NIC_EINVAL);
     assert_int_equal(nic_transmit(&f.nic[0], &null_base, 1), -NIC_EINVAL);
-    assert_int_equal(f.nic[0].stats.tx_errors, 7);
+    struct nic_iov wraps[2] = {{buf, SIZE_MAX}, {buf, 2}}; /* lengths that sum to 1 */
+    assert_int_equal(nic_transmit(&f.nic[0], wraps, 2), -NIC_EINVAL);
+    assert_int_equal(f.nic[0].stats.tx_errors, 8);
     assert_int_equal(f.nic[0].stats.tx_frames, 0);
     assert_int_equal(nic_poll(&f.nic[0], NULL, NULL, 8), 0);
 
@@ -442,6 +444,46 @@ static void test_bad_input_is_an_error_not_a_hang(void **state)
     nic_flush(&f.nic[0]);
     fx_frames_init(&f.rx[1], 32);
     assert_int_equal(fx_pump(&f, 1, 17, 1000), 17);
+    fx_assert_clean(&f);
+    tg3_host_dma_unregister(buf);
+    fx_down(&f);
+}
+
+/* A frame needing more send descriptors than the ring may hold is refused, not retried for
+ * ever: 5719 (4 KiB per descriptor), mtu 9000, an 8-descriptor ring. */
+static void test_frame_larger_than_the_ring_is_refused(void **state)
+{
+    (void)state;
+    struct fx f;
+    struct tg3_model_config c0, c1;
+    fx_config(&c0, 0x1657, 0);
+    fx_config(&c1, 0x1657, 1);
+    memset(&f, 0, sizeof(f));
+    tg3_host_reset();
+    assert_int_equal(fx_probe(&f, 0, &c0), 0);
+    assert_int_equal(fx_probe(&f, 1, &c1), 0);
+    struct nic_config nc = {.mtu = 9000, .tx_ring = 8};
+    for (int i = 0; i < 2; i++) {
+        assert_int_equal(f.nic[i].ops->open(&f.nic[i], &nc), 0);
+        assert_true(fx_wait_link(&f.nic[i], 2000));
+    }
+    static uint8_t buf[9014];
+    tg3_host_dma_register(buf, sizeof(buf));
+    fx_make_frame(buf, sizeof(buf), 0, 1, 9);
+    /* small, 4200, small, 4200, small, 200, small, 200: 10 descriptors */
+    const size_t cut[8] = {4, 4200, 4, 4200, 4, 200, 4, 200};
+    struct nic_iov iov[8];
+    size_t off = 0;
+    for (int i = 0; i < 8; off += cut[i], i++)
+        iov[i] = (struct nic_iov){buf + off, cut[i]};
+    assert_int_equal(nic_transmit(&f.nic[0], iov, 8), -NIC_EINVAL);
+    assert_int_equal(f.nic[0].stats.tx_errors, 1);
+    struct nic_iov whole = {buf, off};
+    assert_int_equal(nic_transmit(&f.nic[0], &whole, 1), 0); /* 3 descriptors: fine */
+    nic_flush(&f.nic[0]);
+    fx_frames_init(&f.rx[1], 2);
+    assert_int_equal(fx_pump(&f, 1, 1, 100), 1);
+    assert_memory_equal(f.rx[1].data, buf, off);
     fx_assert_clean(&f);
     tg3_host_dma_unregister(buf);
     fx_down(&f);
@@ -539,6 +581,7 @@ int main(void)
         cmocka_unit_test(test_rx_overrun_dropped_counted_and_recovers),
         cmocka_unit_test(test_linktest_exchange_every_frame_intact),
         cmocka_unit_test(test_bad_input_is_an_error_not_a_hang),
+        cmocka_unit_test(test_frame_larger_than_the_ring_is_refused),
         cmocka_unit_test(test_receive_filter_ours_and_broadcast_only),
         cmocka_unit_test(test_small_pieces_copied_large_ones_read_in_place),
         cmocka_unit_test(test_fast_path_reads_no_register_and_batches_the_doorbell),

@@ -106,6 +106,7 @@ void fx_down(struct fx *f)
 
 void fx_frames_init(struct fx_frames *fr, unsigned cap)
 {
+    fx_frames_free(fr); /* a collector may be set up again within one test */
     fr->count = 0;
     fr->cap = cap;
     fr->len = calloc(cap, sizeof(*fr->len));
