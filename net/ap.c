@@ -250,13 +250,14 @@ static void rx_frame(void *arg, const void *frame, size_t len)
 
 int ap_poll(struct ap *ap)
 {
-    int work = 0;
+    int work = 0, received = 0;
     apx_clock(ap);
     ap->depth++;
     for (int b = 0; b < AP_RX_BATCHES; b++) {
         int n = ap->link->poll(ap->link->ctx, rx_frame, ap, AP_RX_BATCH);
         if (n <= 0) break;
         work += n;
+        received += n;
         /* Handlers run between batches: a port held for its handler is free again for the
          * next batch. ACKs the window needs go out too; the rest wait for piggybacking. */
         if (ap->depth <= AP_MAX_NEST) run_events(ap);
@@ -269,7 +270,10 @@ int ap_poll(struct ap *ap)
         apx_timers(ap);
         ap->next_timer_ns = ap->now + ap->cfg.rto_min_ns / 4;
     }
-    apx_flush_acks(ap, 0);
+    /* Coalesced ACKs go out once a pass finds nothing more to receive. A pass that did
+     * receive keeps them one more pass: the app usually answers right after this poll
+     * returns, and the answer carries the ACK (a ping-pong then sends no pure ACK at all). */
+    apx_flush_acks(ap, received > 0);
     ap->link->flush(ap->link->ctx);
     ap->depth--;
     return work;
