@@ -96,11 +96,13 @@ int ap_init(struct ap *ap, const struct ap_config *cfg)
         ap_eth_write(p->eth, ap->macs[i], ap->link->mac);
         p->fc.win = ap->slots + (size_t)i * ap->window;
         p->fc.rto = ap->cfg.rto_init_ns;
+        p->fc.cwnd = ap->window;
         p->act_prev = p->act_next = -1;
         p->last_heard_ns = now;
     }
     ap->bfc.win = ap->slots + (size_t)n * ap->window;
     ap->bfc.rto = ap->cfg.rto_init_ns;
+    ap->bfc.cwnd = ap->window;
     ap->blive = n - 1;
     ap->act_head = -1;
     apx_coll_init(ap);

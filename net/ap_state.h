@@ -79,6 +79,10 @@ struct ap_fctx {
     uint64_t deadline_ns; /* retransmission timer, 0 = off */
     uint64_t since_ns;    /* last progress (ACK advance, RNR, start): for give-up */
     uint64_t srtt, rttvar, rto;
+    /* Congestion window: frames in flight allowed (<= window). Halved on a fast retransmit,
+     * quartered on a timeout, +1 per window of acknowledged frames: under loss go-back-N
+     * then resends a few frames instead of a whole window each time. */
+    uint32_t cwnd, cwnd_acc;
     uint8_t backoff, dupacks, fast_done;
     uint8_t rnr;   /* the receiver refused: send nothing but a probe per timeout */
     uint8_t probe; /* the timer asked for one probe frame */

@@ -269,7 +269,7 @@ static void fc_tx(struct ap *ap, struct ap_fctx *f, int dst, int *budget)
         }
         return;
     }
-    while (*budget > 0 && ap_seq_lt(f->rtx, f->nxt)) {
+    while (*budget > 0 && ap_seq_lt(f->rtx, f->nxt) && f->rtx - f->una < f->cwnd) {
         if (fc_send_slot(ap, f, dst, f->rtx) < 0) return;
         struct ap_slot *sl = &f->win[f->rtx & MASK(ap)];
         sl->retx = 1;
@@ -278,7 +278,7 @@ static void fc_tx(struct ap *ap, struct ap_fctx *f, int dst, int *budget)
         f->rtx++;
         (*budget)--;
     }
-    while (*budget > 0 && f->cur && f->nxt - f->una < ap->window) {
+    while (*budget > 0 && f->cur && f->nxt - f->una < f->cwnd) {
         if (fc_new_frame(ap, f, dst) < 0) return;
         (*budget)--;
     }
@@ -289,6 +289,12 @@ void apx_fc_advance(struct ap *ap, struct ap_fctx *f, uint32_t ack)
     int dst_is_peer = f != &ap->bfc;
     struct ap_slot *last = &f->win[(ack - 1) & MASK(ap)];
     if (!last->retx) rtt_sample(f, ap->now - last->sent_ns);
+    f->cwnd_acc += ack - f->una;
+    while (f->cwnd < ap->window && f->cwnd_acc >= f->cwnd) {
+        f->cwnd_acc -= f->cwnd;
+        f->cwnd++;
+    }
+    if (f->cwnd >= ap->window) f->cwnd_acc = 0;
     f->una = ack;
     if (ap_seq_lt(f->rtx, ack)) f->rtx = ack;
     f->dupacks = 0;
@@ -339,6 +345,7 @@ void apx_ack_input(struct ap *ap, unsigned src, const struct ap_hdr *h, int pure
         if (++f->dupacks >= AP_DUPACKS && !f->fast_done) {
             f->fast_done = 1;
             f->rtx = f->una;
+            f->cwnd = f->cwnd / 2 > 2 ? f->cwnd / 2 : 2;
             ap->st.fast_retransmits++;
         }
     }
@@ -445,6 +452,7 @@ static void fc_timer(struct ap *ap, struct ap_fctx *f, int dst)
         f->probe = 1;
     } else {
         f->rtx = f->una;
+        f->cwnd = f->cwnd / 4 > 2 ? f->cwnd / 4 : 2;
         if (f->backoff < 16) f->backoff++;
         f->rto = f->rto * 2 < ap->cfg.rto_max_ns ? f->rto * 2 : ap->cfg.rto_max_ns;
     }
