@@ -1586,8 +1586,8 @@ static int tg3_probe(struct nic *nic, const struct pci_dev *pci, const struct ni
     return NIC_OK;
 }
 
-/* Parts whose programming model this driver implements (docs/tg3.md has the table). The
- * driver decides by the chip revision it reads, so rebadged boards of these chips work. */
+/* Parts whose programming model this driver implements (docs/tg3.md has the table). The ID
+ * only selects the driver; what it does follows the chip revision it reads. */
 static const struct nic_pci_id tg3_ids[] = {
     {TG3_VENDOR_BROADCOM, 0x1644, "BCM5700"},
     {TG3_VENDOR_BROADCOM, 0x1645, "BCM5701"},
