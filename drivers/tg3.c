@@ -74,7 +74,7 @@ struct tg3 {
     bool txd_mbox_hwbug;   /* 5700 BX: write the send producer mailbox twice */
     bool short_dma_bug;    /* no send descriptor of 8 bytes or less */
     bool use_jumbo_bdflag; /* 5717+: frames above 1518 bytes carry TXD_FLAG_JMB_PKT */
-    bool asf, eeprom_wp, fw_missing_reported;
+    bool asf, eeprom_wp, fw_missing_reported, warned_no_rx_fn;
     uint8_t pcie_cap, pcix_cap, pm_cap, phy_addr, cacheline, latency;
     unsigned std_ring_size, jmb_ring_size, ret_ring_size, rx_std_max_post, tx_dma_limit;
     uint32_t misc_host_ctrl, grc_mode, grc_local_ctrl, dma_rwctrl, coalesce_mode, mi_mode;
@@ -1438,7 +1438,9 @@ static int tg3_poll(struct nic *nic, nic_rx_fn fn, void *ctx, unsigned budget)
 
     if (!tp->is_open) return 0;
     if (!fn) {
-        tg3_log(tp, "poll without a receive function");
+        if (!tp->warned_no_rx_fn)
+            tg3_log(tp, "poll without a receive function: frames left on the ring");
+        tp->warned_no_rx_fn = true;
         return 0;
     }
     if (tp->status->status & SD_STATUS_LINK_CHG) {
