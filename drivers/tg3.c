@@ -1335,7 +1335,20 @@ static int tg3_transmit(struct nic *nic, const struct nic_iov *iov, unsigned nio
     struct tg3 *tp = nic->priv;
     size_t total = 0;
 
-    if (!tp->is_open || !iov || niov == 0 || niov > NIC_MAX_IOV) {
+    if (!tp->is_open) {
+        nic->stats.tx_errors++;
+        return -NIC_ENODEV;
+    }
+    if (!tp->link.up) {
+        /* Only while the link is believed down does transmit look at the chip (slow path):
+         * frames would be lost on a dead wire, so say so. */
+        tg3_link_update(tp);
+        if (!tp->link.up) {
+            nic->stats.tx_errors++;
+            return -NIC_ELINK;
+        }
+    }
+    if (!iov || niov == 0 || niov > NIC_MAX_IOV) {
         nic->stats.tx_errors++;
         return -NIC_EINVAL;
     }

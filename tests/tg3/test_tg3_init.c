@@ -159,6 +159,14 @@ static void test_link_follows_cable_and_sets_port_mode(void **state)
     assert_true(tg3_host_log_contains("link down"));
     assert_int_equal(f.nic[0].ops->link(&f.nic[0], &l), 0);
     assert_false(l.up);
+    /* Sending on a dead wire is an error, not a silent loss. */
+    static uint8_t frame[100];
+    tg3_host_dma_register(frame, sizeof(frame));
+    fx_make_frame(frame, sizeof(frame), 0, 1, 1);
+    struct nic_iov iov = {frame, sizeof(frame)};
+    assert_int_equal(nic_transmit(&f.nic[0], &iov, 1), -NIC_ELINK);
+    assert_int_equal(f.nic[0].stats.tx_errors, 1);
+    tg3_host_dma_unregister(frame);
 
     tg3_model_set_cable(f.m[0], true);
     assert_true(fx_wait_link(&f.nic[0], 100));

@@ -402,7 +402,7 @@ static void test_bad_input_is_an_error_not_a_hang(void **state)
     assert_int_equal(fx_probe(&f, 1, &c1), 0);
     static uint8_t buf[2000];
     struct nic_iov one = {buf, 100};
-    assert_int_equal(nic_transmit(&f.nic[0], &one, 1), -NIC_EINVAL); /* not open */
+    assert_int_equal(nic_transmit(&f.nic[0], &one, 1), -NIC_ENODEV); /* not open */
     struct nic_config nc = {.tx_ring = 16};
     assert_int_equal(f.nic[0].ops->open(&f.nic[0], &nc), 0);
     assert_int_equal(f.nic[1].ops->open(&f.nic[1], NULL), 0);
