@@ -1,7 +1,8 @@
 /*
  * tests/tg3/tg3_model_int.h — the tg3 model's internal state, shared by its three parts:
  * tg3_model.c (config space, registers, reset, bootcode, rules), tg3_model_phy.c (MII PHY and
- * link) and tg3_model_dma.c (send/receive engines, host coalescing, the wire).
+ * link) and tg3_model_dma.c (send/receive engines, host coalescing, the wire). Exercised by
+ * the tg3 host tests (`make unit-test`, tests/mk/tg3.mk).
  */
 #ifndef TG3_MODEL_INT_H
 #define TG3_MODEL_INT_H
