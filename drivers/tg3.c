@@ -97,7 +97,6 @@ struct tg3 {
     uint8_t tx_frame_end[TG3_TX_RING_SIZE]; /* 1 on the last descriptor of each frame */
 
     struct nic_link link;
-    uint32_t rx_discard_seen; /* clear-on-read drop counters folded into nic->stats */
 };
 
 /* ---------------------------------------------------------------- register access ---- */
@@ -1251,7 +1250,6 @@ static int tg3_open(struct nic *nic, const struct nic_config *cfg)
         return err;
     }
     tp->is_open = true;
-    tp->rx_discard_seen = 0;
     nic->mtu = mtu;
     return NIC_OK;
 }
