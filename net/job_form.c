@@ -8,7 +8,7 @@
  *     2  2    flags (0)                                   14  1  ready (0/1)
  *                                                         16  4  hash of the member list
  *
- * A node knows the member list once it has N members: with explicit ranks, the first MAC that
+ * A node knows the member list once it has N members: with explicit ranks, the lowest MAC that
  * claims each rank; with automatic ranks, the N lowest MACs seen (so every node computes the
  * same list). It is *ready* when every member reports the same list (same hash, N known), and
  * starts when every member reports ready. A node that starts sends one last ready HELLO, and
@@ -85,20 +85,22 @@ static void compute_members(struct form *f)
     for (unsigned r = 0; r < n; r++)
         f->member[r] = -1;
     if (f->cfg->rank != JOB_RANK_AUTO) {
+        /* Two nodes claiming one rank: the lower MAC keeps it, so every node that has seen
+         * both decides the same way whatever order their HELLOs arrived in. */
         for (unsigned i = 0; i < f->nseen; i++) {
             unsigned c = f->seen[i].claim;
             if (c == CLAIM_AUTO || c >= n)
                 continue; /* not part of an explicit-rank job of this size */
-            if (f->member[c] < 0)
-                f->member[c] = (int)i;
-            else if (!f->warned_conflict) {
-                char a[18], b[18];
+            int held = f->member[c];
+            if (held >= 0 && !f->warned_conflict) {
+                char a[18];
                 mac_str(f->seen[i].mac, a);
-                mac_str(f->seen[f->member[c]].mac, b);
-                logf_(f, "job: ignoring %s: it claims rank %u, held by an earlier node", a, c, 0);
-                (void)b;
+                logf_(f, "job: %s and another node claim rank %u: the lower MAC keeps it", a, c,
+                      0);
                 f->warned_conflict = true;
             }
+            if (held < 0 || memcmp(f->seen[i].mac, f->seen[held].mac, 6) < 0)
+                f->member[c] = (int)i;
         }
     } else {
         /* The n lowest MACs among the automatic claimants, in order. */
@@ -260,10 +262,16 @@ int job_form(const struct job_form_config *cfg, struct job_form_result *res)
             if (f.member[r] == (int)(me - f.seen))
                 self_in = true;
         if (f.known == cfg->nodes && !self_in) {
-            snprintf(res->error, sizeof res->error,
-                     "this node is not part of the job: %u other nodes with lower MACs hold "
-                     "every rank",
-                     cfg->nodes);
+            if (cfg->rank != JOB_RANK_AUTO)
+                snprintf(res->error, sizeof res->error,
+                         "this node is not part of the job: rank %d is held by a node with a "
+                         "lower MAC",
+                         cfg->rank);
+            else
+                snprintf(res->error, sizeof res->error,
+                         "this node is not part of the job: %u other nodes with lower MACs "
+                         "hold every rank",
+                         cfg->nodes);
             return -1;
         }
         bool agreed = f.known == cfg->nodes;
