@@ -282,6 +282,14 @@ static int vector_node(struct ap *ap, void *vp)
         TC_CHECK(ap, ap_put_fc(ap, 1, PORT, SIZE - 10, src, 10) == 0, "put at end");
         TC_CHECK(ap, ap_put_fc(ap, 1, PORT, SIZE - 9, src, 10) == 0, "put past end");
         TC_CHECK(ap, ap_put_be(ap, 1, PORT, SIZE, src, 1) == 0, "put past end be");
+        /* The non-blocking forms of puts and vectored BE sends. */
+        struct ap_req r1, r2, r3;
+        struct ap_iov two[2] = {{src + 5000, 700}, {src + 9000, 1300}};
+        TC_CHECK(ap, ap_iput_fc(ap, &r1, 1, PORT, 86200, src + 2000, 1000) == 0, "iput_fc");
+        TC_CHECK(ap, ap_iput_be(ap, &r2, 1, PORT, 88000, src + 3000, 1000) == 0, "iput_be");
+        TC_CHECK(ap, ap_isendv_be(ap, &r3, 1, PORT, 90000, two, 2) == 0, "isendv_be");
+        TC_CHECK(ap, ap_wait(ap, &r1) == 0 && ap_wait(ap, &r2) == 0 && ap_wait(ap, &r3) == 0,
+                 "waits");
         struct ap_iov many[AP_REQ_IOV + 1];
         TC_CHECK(ap, ap_sendv_fc(ap, 1, PORT, 0, many, AP_REQ_IOV + 1) == -AP_EINVAL,
                  "17 pieces refused");
@@ -301,11 +309,16 @@ static int vector_node(struct ap *ap, void *vp)
     TC_CHECK(ap, memcmp(in + 100, src, at) == 0, "FC vectored payload");
     TC_CHECK(ap, memcmp(in + 100 + at, src, at) == 0, "BE vectored payload");
     TC_CHECK(ap, memcmp(in + SIZE - 10, src, 10) == 0, "put at the end");
+    TC_CHECK(ap, memcmp(in + 86200, src + 2000, 1000) == 0, "iput_fc payload");
+    TC_CHECK(ap, memcmp(in + 88000, src + 3000, 1000) == 0, "iput_be payload");
+    TC_CHECK(ap,
+             memcmp(in + 90000, src + 5000, 700) == 0 && memcmp(in + 90700, src + 9000, 1300) == 0,
+             "isendv_be payload");
     struct ap_stats st;
     ap_stats(ap, &st);
     TC_CHECK(ap, st.drop[AP_DROP_BOUNDS] == 2, "bounds drops %llu, expected 2",
              (unsigned long long)st.drop[AP_DROP_BOUNDS]);
-    TC_CHECK(ap, ap_port_deliveries(ap, PORT) == 3, "deliveries %llu",
+    TC_CHECK(ap, ap_port_deliveries(ap, PORT) == 6, "deliveries %llu",
              (unsigned long long)ap_port_deliveries(ap, PORT));
     return 0;
 }
