@@ -90,7 +90,7 @@ static void *node_main(void *vp)
     cfg.nodes = o->nodes;
     cfg.rank = nd->rank;
     cfg.macs = (const uint8_t(*)[6])run->macs;
-    cfg.link = msw_link(run->sw, nd->rank);
+    cfg.link = o->make_link ? o->make_link(nd->rank, o->link_arg) : msw_link(run->sw, nd->rank);
     cfg.now_ns = msw_now_ns;
     cfg.idle = idle_yield;
     int r = ap_init(&nd->ap, &cfg);

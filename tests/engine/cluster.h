@@ -19,6 +19,9 @@ struct tc_opts {
     struct ap_config ap; /* template: nodes, rank, macs, link, now_ns, idle are set */
     unsigned timeout_s;  /* whole run; 0 = 30 */
     unsigned down_mask;  /* ranks (bit per rank) whose threads do not run at all */
+    /* Optional: each rank's link comes from here instead of the in-memory switch. */
+    struct link *(*make_link)(unsigned rank, void *arg);
+    void *link_arg;
 };
 
 struct tc_result {

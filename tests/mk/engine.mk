@@ -5,8 +5,9 @@
 #   make fuzz               fuzzes the receive path for FUZZ_SECONDS (default 60)
 ENGINE_SRCS := net/ap.c net/ap_rx.c net/ap_tx.c net/ap_coll.c net/ap_stats.c net/crc32c.c
 ENGINE_OBJS := $(patsubst %.c,$(BUILD)/host/%.o,$(ENGINE_SRCS))
-ENGINE_TEST_LIB := $(patsubst %.c,$(BUILD)/host/%.o,tests/engine/memswitch.c tests/engine/cluster.c)
-ENGINE_SUITES := test_crc32c test_p2p test_lossy test_coll test_malformed
+ENGINE_TEST_LIB := $(patsubst %.c,$(BUILD)/host/%.o,tests/engine/memswitch.c tests/engine/cluster.c \
+	tests/engine/udplink.c)
+ENGINE_SUITES := test_crc32c test_p2p test_lossy test_coll test_malformed test_udp
 
 HOST_TESTS += $(patsubst %,$(BUILD)/host/tests/engine/%,$(ENGINE_SUITES))
 
@@ -19,7 +20,7 @@ $(BUILD)/host/tests/engine/test_%: $(BUILD)/host/tests/engine/test_%.o $(ENGINE_
 
 # ---- the same suites with AddressSanitizer + UndefinedBehaviorSanitizer ----
 ENGINE_SAN := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
-ENGINE_ASAN_SUITES := test_p2p test_coll test_malformed test_lossy
+ENGINE_ASAN_SUITES := test_p2p test_coll test_malformed test_lossy test_udp
 HOST_TESTS += $(patsubst %,$(BUILD)/host/asan/tests/engine/%,$(ENGINE_ASAN_SUITES))
 
 $(BUILD)/host/asan/%.o: %.c
