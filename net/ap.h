@@ -53,7 +53,9 @@
  * slots a port assembles one message at a time: others wait (FC) or are dropped (BE).
  * A delivered message stays untouched until its handler has returned: meanwhile the port (or
  * slot) takes no other message — FC senders are held back, BE messages dropped.
- * A port without handler counts deliveries: ap_port_wait() waits for the next one.
+ * A port without handler counts deliveries: ap_port_wait() waits for the next one. Such a
+ * port takes the next message at once unless it is one-shot: use AP_PORT_ONESHOT (and
+ * ap_port_post) when the app reads the buffer after the wait.
  * A message whose offset + length passes its buffer (or slot) is dropped and counted — for FC
  * it is consumed (acknowledged) so the stream to that peer keeps going.
  *
@@ -71,6 +73,7 @@
  * barrier (dissemination), broadcast (binomial tree), reduce (binomial tree), allreduce
  * (recursive doubling with the non-power-of-two fold), gather (binomial tree), allgather (Bruck).
  * They return 0, or a negative code when a peer died or nothing arrived for coll_timeout_ns.
+ * Do not call them from handlers (every rank must enter them in the same order).
  */
 #ifndef PORTO_NET_AP_H
 #define PORTO_NET_AP_H

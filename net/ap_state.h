@@ -91,7 +91,7 @@ struct ap_fctx {
 struct ap_peer {
     /* Receiving from this peer. */
     uint32_t rx_expect[2]; /* FC unicast, FC broadcast: next frame sequence expected */
-    uint16_t rx_unacked[2];
+    uint32_t rx_unacked[2];
     uint8_t rx_rnr[2];   /* the frame at rx_expect was refused: not ready */
     uint8_t ack_listed;  /* queued in ap->ack_list */
     uint8_t reack;       /* a duplicate/out-of-order frame wants a pure ACK soon */

@@ -543,7 +543,10 @@ static void self_tx(struct ap *ap)
 
 void apx_tx_progress(struct ap *ap, int *work)
 {
-    int budget = AP_TX_BUDGET;
+    /* FC streams go first but leave a quarter of the pass to queued BE traffic, so that
+     * neither starves the other. */
+    int be_share = ap->beq_head ? AP_TX_BUDGET / 4 : 0;
+    int budget = AP_TX_BUDGET - be_share;
     unsigned n = ap->nactive;
     int32_t i = ap->act_head;
     for (unsigned k = 0; k < n && i >= 0 && budget > 0; k++) {
@@ -554,6 +557,7 @@ void apx_tx_progress(struct ap *ap, int *work)
     /* Start with the next peer next time: no peer starves the others of the budget. */
     if (ap->act_head >= 0) ap->act_head = ap->peers[ap->act_head].act_next;
     if (ap->bfc.head) fc_tx(ap, &ap->bfc, -1, &budget);
+    budget += be_share;
     be_tx(ap, &budget);
     if (ap->selfq_head) self_tx(ap);
     *work += AP_TX_BUDGET - budget;
