@@ -29,6 +29,7 @@ struct cb_opts {
     size_t min_size, max_size, samples, min_samples, warmup;
     uint64_t budget;
     uint64_t maxtime_ms; /* per size: fewer samples (not below minsamples) past this time */
+    uint64_t optime_ms;  /* per operation: larger sizes skipped past this time (0: never) */
 };
 
 struct cb {
@@ -44,7 +45,8 @@ struct cb {
 static const char usage[] =
     "usage: collbench [barrier] [bcast] [allreduce] [pingpong] [key=value ...]\n"
     "  (default: all four)  min=BYTES (8)  max=BYTES (1M)  samples=N (200)  budget=BYTES (16M)\n"
-    "  minsamples=N (10)  warmup=N (10)  maxtime_ms=MS (2000 per size; 0 = no limit)\n";
+    "  minsamples=N (10)  warmup=N (10)  maxtime_ms=MS (2000 per size; 0 = no limit)\n"
+    "  optime_ms=MS (60000 per operation, larger sizes skipped past it; 0 = no limit)\n";
 
 static int parse(int argc, char **argv, struct cb_opts *o)
 {
@@ -54,6 +56,7 @@ static int parse(int argc, char **argv, struct cb_opts *o)
                           .min_samples = 10,
                           .warmup = 10,
                           .maxtime_ms = 2000,
+                          .optime_ms = 60000,
                           .budget = 16u << 20};
     bool any = false;
     for (int i = 1; i < argc; i++) {
@@ -90,6 +93,8 @@ static int parse(int argc, char **argv, struct cb_opts *o)
             o->budget = v;
         else if (KEY("maxtime_ms") && v <= 3600000)
             o->maxtime_ms = v;
+        else if (KEY("optime_ms") && v <= 36000000)
+            o->optime_ms = v;
         else
             goto bad;
 #undef KEY
@@ -180,11 +185,23 @@ static int run_op(struct cb *c, const struct cb_opts *o, enum op op)
     size_t nsizes = op == OP_BARRIER
                         ? (sizes[0] = 0, 1)
                         : bench_size_list(o->min_size, o->max_size, 0, sizes, MAX_SIZES);
+    uint64_t op_start = porto_tsc();
     for (size_t k = 0; k < nsizes; k++) {
         size_t size = sizes[k];
         uint64_t n = bench_samples_for_size(size, o->samples, o->budget, o->min_samples);
-        fill_inputs(c, op, size);
         int r;
+        /* The whole operation gets `optime_ms`: past it, rank 0 tells everyone to skip the
+         * larger sizes (all ranks must make the same calls). */
+        uint64_t go = !o->optime_ms || porto_tsc() - op_start < o->optime_ms * (c->hz / 1000);
+        if (o->optime_ms && (r = ap_coll_bcast(c->ap, 0, &go, sizeof go)) < 0) return r;
+        if (!go) {
+            if (c->rank == 0)
+                printf("INFO collbench %s nodes=%d: sizes from %zu on skipped (optime_ms=%llu "
+                       "spent)\n",
+                       op_names[op], c->nodes, size, (unsigned long long)o->optime_ms);
+            break;
+        }
+        fill_inputs(c, op, size);
         uint64_t t0 = porto_tsc();
         for (size_t i = 0; i < o->warmup; i++)
             if ((r = one_call(c, op, size, i == 0)) < 0) return r;
@@ -307,9 +324,10 @@ int main(int argc, char **argv)
     }
     if (c.rank == 0) {
         printf("INFO collbench nodes=%d min=%zu max=%zu samples=%zu budget=%llu minsamples=%zu "
-               "warmup=%zu maxtime_ms=%llu tsc_hz=%llu tsc_source=%s\n",
+               "warmup=%zu maxtime_ms=%llu optime_ms=%llu tsc_hz=%llu tsc_source=%s\n",
                c.nodes, o.min_size, o.max_size, o.samples, (unsigned long long)o.budget,
-               o.min_samples, o.warmup, (unsigned long long)o.maxtime_ms, (unsigned long long)c.hz,
+               o.min_samples, o.warmup, (unsigned long long)o.maxtime_ms,
+               (unsigned long long)o.optime_ms, (unsigned long long)c.hz,
                khz > 0 ? "tsc_khz" : "kernel");
         printf("%-10s %5s %9s %10s %10s %10s %10s %10s %6s\n", "op", "nodes", "size", "median",
                "min", "p99", "mean", "max mean", "n");

@@ -49,9 +49,9 @@ static int setup(struct pp_ctx *c, const struct pp_opts *o)
     c->tx = malloc(c->rx_cap + 1);
     c->rx_be = malloc(c->rx_cap + 1);
     c->rx_fc = malloc(c->rx_cap + 1);
+    c->rx_raw = malloc(c->rx_cap + 1);
     c->rx_stream = malloc(c->stream_cap + 1);
-    c->ticks = malloc(c->ticks_cap * sizeof *c->ticks);
-    if (!c->tx || !c->rx_be || !c->rx_fc || !c->rx_stream || !c->ticks) {
+    if (!c->tx || !c->rx_be || !c->rx_fc || !c->rx_raw || !c->rx_stream) {
         printf("pingpong: out of memory for %zu-byte buffers\n", c->rx_cap);
         return -1;
     }

@@ -18,7 +18,8 @@ static const char usage[] =
     "  gamma=RUNSxLEN (3x50)  warmup=N (20)  warmup_ms=MS (1000, before the first size)\n"
     "  streammsg=BYTES (64K)  streambytes=BYTES (512M)\n"
     "  depth=N (8 sends in flight)  timeout_us=US (20000)  timeout_us_per_mb=US (100000)\n"
-    "  verify=0|1 (1)   BYTES take K, M, G suffixes (powers of 1024)\n";
+    "  verify=0|1 (1)  blocks=N (4: each size's samples in N blocks, transports in turn)\n"
+    "  BYTES take K, M, G suffixes (powers of 1024)\n";
 
 void pp_print_usage(void)
 {
@@ -64,6 +65,7 @@ int pp_parse_opts(int argc, char **argv, struct pp_opts *o)
         .timeout_us = 20000,
         .timeout_us_per_mb = 100000,
         .verify = true,
+        .blocks = 4,
     };
     bool any_mode = false;
     for (int i = 1; i < argc; i++) {
@@ -130,6 +132,9 @@ int pp_parse_opts(int argc, char **argv, struct pp_opts *o)
         } else if (KEY("timeout_us_per_mb")) {
             if (byte_arg(w, val, 0, 60000000, &v)) return -1;
             o->timeout_us_per_mb = v;
+        } else if (KEY("blocks")) {
+            if (byte_arg(w, val, 1, 1000, &v)) return -1;
+            o->blocks = (unsigned)v;
         } else if (KEY("verify")) {
             if (strcmp(val, "0") && strcmp(val, "1")) return bad(w, "expected 0 or 1");
             o->verify = val[0] == '1';
@@ -148,10 +153,11 @@ void pp_print_opts(const struct pp_opts *o)
     printf("INFO pingpong modes=%s%s%s%s max=%zu samples=%zu budget=%llu minsamples=%zu "
            "gamma=%zux%zu warmup=%zu warmup_ms=%llu streammsg=%zu streambytes=%llu depth=%u "
            "timeout_us=%llu "
-           "timeout_us_per_mb=%llu verify=%d\n",
+           "timeout_us_per_mb=%llu verify=%d blocks=%u\n",
            o->run_raw ? "raw," : "", o->run_be ? "be," : "", o->run_fc ? "fc," : "",
            o->run_stream ? "stream," : "", o->max_size, o->samples, (unsigned long long)o->budget,
            o->min_samples, o->gamma_runs, o->gamma_len, o->warmup, (unsigned long long)o->warmup_ms,
            o->stream_msg, (unsigned long long)o->stream_bytes, o->stream_depth,
-           (unsigned long long)o->timeout_us, (unsigned long long)o->timeout_us_per_mb, o->verify);
+           (unsigned long long)o->timeout_us, (unsigned long long)o->timeout_us_per_mb, o->verify,
+           o->blocks);
 }

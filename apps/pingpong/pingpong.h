@@ -46,6 +46,7 @@ struct pp_opts {
     uint64_t timeout_us;        /* BE/raw round trip given up (counted as lost) after this, plus */
     uint64_t timeout_us_per_mb; /* this much per MB of message */
     bool verify;                /* compare the payload that came back after each size */
+    unsigned blocks;            /* a size's samples in this many blocks, transports in turn */
 };
 
 int pp_parse_opts(int argc, char **argv, struct pp_opts *o);
@@ -76,12 +77,12 @@ struct pp_ctx {
     const char *hz_source;  /* "kernel" (its calibration) or "tsc_khz" (given) */
     uint8_t *tx;            /* max_size bytes of a known pattern (both ranks fill it alike) */
     uint8_t *rx_be, *rx_fc; /* landing buffers of the two ping-pong ports */
+    uint8_t *rx_raw;        /* where raw echoes are reassembled */
     uint8_t *rx_stream;
     size_t rx_cap;     /* bytes of tx, rx_be and rx_fc */
     size_t stream_cap; /* bytes of rx_stream */
     unsigned be_turn;  /* round trips so far: picks the BE port */
-    uint64_t *ticks;   /* round-trip samples of one size */
-    size_t ticks_cap;
+    size_t ticks_cap;  /* samples per size at most (each transport has its own buffer) */
     uint8_t nic_mac[6];
     struct pp_msg ctl_in; /* PP_PORT_CTL's buffer */
 };
@@ -121,14 +122,32 @@ struct pp_transport {
     void (*end)(struct pp_ctx *c);
 };
 
-/* measure.c: `warmup_ms` of untimed 0-byte round trips (before a transport's first size),
- * and one size: warm-up, samples, GAMMA's figure, payload check. 0 or a negative AP code. */
-int pp_warm(struct pp_ctx *c, const struct pp_opts *o, const struct pp_transport *t, size_t *stale);
-int pp_measure_size(struct pp_ctx *c, const struct pp_opts *o, const struct pp_transport *t,
-                    size_t size, struct pp_point *pt, size_t *stale);
+/* One size on one transport, built up block by block (measure.c). */
+struct pp_size_run {
+    size_t size;
+    size_t n, got;   /* samples wanted, taken */
+    uint64_t *ticks; /* the transport's own sample buffer, `cap` entries */
+    size_t cap;
+    size_t gamma_done, gamma_retries;
+    double gamma_best;
+    struct pp_point *pt;
+};
 
-/* run.c: rank 0's ping-pong over every enabled transport, interleaved size by size (raw,
- * BE, FC for S = 0, then for S = 1, ...) so that all see the same host load. */
+/* measure.c: `warmup_ms` of untimed 0-byte round trips (before a transport's first size);
+ * then per size: begin (warm-up round trips), blocks of samples, GAMMA runs, end (summary and
+ * payload check). All return 0 or a negative AP code. */
+int pp_warm(struct pp_ctx *c, const struct pp_opts *o, const struct pp_transport *t, size_t *stale);
+int pp_size_begin(struct pp_ctx *c, const struct pp_opts *o, const struct pp_transport *t,
+                  struct pp_size_run *run, size_t *stale);
+int pp_size_block(struct pp_ctx *c, const struct pp_opts *o, const struct pp_transport *t,
+                  struct pp_size_run *run, size_t count, size_t *stale);
+int pp_size_gamma(struct pp_ctx *c, const struct pp_opts *o, const struct pp_transport *t,
+                  struct pp_size_run *run, size_t *stale);
+void pp_size_end(struct pp_ctx *c, const struct pp_opts *o, const struct pp_transport *t,
+                 struct pp_size_run *run);
+
+/* run.c: rank 0's ping-pong over every enabled transport, interleaved: for each size, each
+ * block of samples runs on raw, BE and FC in turn, so that all see the same host load. */
 int pp_pingpong(struct pp_ctx *c, const struct pp_opts *o);
 
 /* report.c: RESULT line of one size; the human table and derived metrics of a transport;

@@ -307,7 +307,7 @@ static int raw_begin(struct pp_ctx *c)
     if (r == 0) r = pp_ctl_wait(c, PP_CMD_RAW_MAC, 10000000000ull, &m);
     if (r < 0) return r;
     pp_settle(c->ap);
-    if (raw_setup(&client, c, m.mac, RAW_PONG, c->rx_be, c->rx_cap) < 0) return -AP_EINVAL;
+    if (raw_setup(&client, c, m.mac, RAW_PONG, c->rx_raw, c->rx_cap) < 0) return -AP_EINVAL;
     client.seq = next_seq;
     if (totals.sessions++ == 0)
         printf("INFO porto-raw peer %02x:%02x:%02x:%02x:%02x:%02x, %zu payload bytes per frame\n",
@@ -346,7 +346,7 @@ const struct pp_transport *pp_raw_transport(struct pp_ctx *c)
                                     .drain = raw_drain,
                                     .begin = raw_begin,
                                     .end = raw_end};
-    t.rx = c->rx_be;
+    t.rx = c->rx_raw;
     return &t;
 }
 
