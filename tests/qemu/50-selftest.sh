@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # The Active Port engine end to end (apps/selftest): point-to-point FC and BE, blocking and
 # non-blocking, 0 B .. 16 MiB, broadcasts and every collective, every byte checked, on 4 nodes
-# and on 3 (not a power of two).
+# and on 3 (not a power of two) with end-to-end CRC32C on every frame (crc=1).
 source "$(dirname "$0")/../lib.sh"
 [ -f build/selftest.elf ] || fail "build/selftest.elf missing (run make)"
 for n in 4 3; do
-    run_job -n $n --timeout 400 build/selftest.elf
+    kargs=""
+    [ $n = 3 ] && kargs="crc=1"
+    run_job -n $n --timeout 400 --kargs "$kargs" build/selftest.elf
     [ "$JOB_EXIT" = 0 ] || fail "selftest on $n nodes: job exit $JOB_EXIT"
     expect "$TMP/node0.log" "^(\[0\] )?selftest: PASS" "selftest passed on $n nodes"
     expect "$TMP/node0.log" "^(\[0\] )?selftest: collectives +ok" "collectives on $n nodes"
