@@ -1,6 +1,7 @@
 /*
  * net/ap.c — Active Port engine: set-up, ports, the poll loop and handler dispatch.
- * The receive path is net/ap_rx.c, the send path net/ap_tx.c, collectives net/ap_coll.c.
+ * The receive path is net/ap_rx.c, the send path net/ap_send.c, net/ap_tx.c and net/ap_fc.c
+ * (FC streams), collectives net/ap_coll.c.
  * Tested by tests/engine/ (`make unit-test`).
  */
 #include "net/ap_internal.h"

@@ -57,18 +57,33 @@ int apx_resolve(struct ap *ap, unsigned src, int stream, const struct ap_hdr *h,
 void apx_release(struct ap *ap, struct ap_unit *u);
 void apx_abort_asm(struct ap *ap, unsigned src, int stream, int reason);
 void apx_deliver(struct ap *ap, unsigned src, struct ap_asm *as);
-void apx_ack_input(struct ap *ap, unsigned src, const struct ap_hdr *h, int pure);
+void apx_ack_input(struct ap *ap, unsigned src, const struct ap_hdr *h, int pure); /* ap_fc.c */
 
 /* ap_tx.c */
-int apx_start(struct ap *ap, struct ap_req *req, unsigned kind, int dst, int port, size_t off,
-              const struct ap_iov *iov, unsigned niov);
-void apx_tx_progress(struct ap *ap, int *work);
-void apx_timers(struct ap *ap);
+void apx_iov_seek(const struct ap_req *r, size_t off, unsigned *iv, size_t *io);
+unsigned apx_iov_take(const struct ap_req *r, unsigned *iv, size_t *io, size_t want,
+                      struct link_iov *out, unsigned max, size_t *got);
+uint32_t apx_pieces_crc(const struct link_iov *p, unsigned n);
+void apx_hdr_data(const struct ap *ap, struct ap_hdr *h, const struct ap_req *r, uint16_t flags,
+                  uint32_t frag_off, size_t frag_len);
+int apx_xmit(struct ap *ap, int dst, struct ap_hdr *h, struct link_iov *pieces, unsigned n,
+             uint32_t pcrc);
 void apx_flush_acks(struct ap *ap, int urgent_only);
+void apx_complete(struct ap *ap, struct ap_req *req, int status);
+void apx_be_tx(struct ap *ap, int *budget);
+void apx_self_tx(struct ap *ap);
+void apx_tx_progress(struct ap *ap, int *work);
+
+/* ap_fc.c */
+void apx_fc_tx(struct ap *ap, struct ap_fctx *f, int dst, int *budget);
 void apx_fc_advance(struct ap *ap, struct ap_fctx *f, uint32_t ack);
 void apx_back_input(struct ap *ap, unsigned src, uint32_t ack, int rnr);
 void apx_peer_dead(struct ap *ap, unsigned peer);
-void apx_complete(struct ap *ap, struct ap_req *req, int status);
+void apx_timers(struct ap *ap);
+
+/* ap_send.c */
+int apx_start(struct ap *ap, struct ap_req *req, unsigned kind, int dst, int port, size_t off,
+              const struct ap_iov *iov, unsigned niov);
 
 /* ap_coll.c */
 void apx_coll_init(struct ap *ap);

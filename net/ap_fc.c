@@ -1,0 +1,303 @@
+/*
+ * net/ap_fc.c — Active Port engine, the flow-controlled streams: go-back-N windows (one per
+ * peer and the broadcast one), congestion window, ACK processing (cumulative, duplicate ACKs,
+ * receiver-not-ready), retransmission timers with adaptive RTO and backoff, and the give-up
+ * that declares a silent peer dead.
+ * Tested by tests/engine/test_lossy.c, test_p2p.c and the fuzzer.
+ */
+#include "net/ap_internal.h"
+
+#define MASK(ap) ((ap)->window - 1)
+
+/* ---- FC streams ---- */
+
+static uint64_t rto_base(const struct ap *ap, const struct ap_fctx *f)
+{
+    if (!f->srtt) return ap->cfg.rto_init_ns;
+    uint64_t rto = f->srtt + 4 * f->rttvar;
+    if (rto < ap->cfg.rto_min_ns) rto = ap->cfg.rto_min_ns;
+    if (rto > ap->cfg.rto_max_ns) rto = ap->cfg.rto_max_ns;
+    return rto;
+}
+
+static void rtt_sample(struct ap_fctx *f, uint64_t r)
+{
+    if (!f->srtt) {
+        f->srtt = r ? r : 1;
+        f->rttvar = r / 2;
+        return;
+    }
+    uint64_t d = f->srtt > r ? f->srtt - r : r - f->srtt;
+    f->rttvar = (3 * f->rttvar + d) / 4;
+    f->srtt = (7 * f->srtt + r) / 8;
+    if (!f->srtt) f->srtt = 1;
+}
+
+static int fc_send_slot(struct ap *ap, struct ap_fctx *f, int dst, uint32_t seq)
+{
+    struct ap_slot *sl = &f->win[seq & MASK(ap)];
+    struct ap_req *r = sl->req;
+    struct link_iov pieces[LINK_MAX_IOV];
+    unsigned iv;
+    size_t io, got;
+    apx_iov_seek(r, sl->frag_off, &iv, &io);
+    unsigned n = apx_iov_take(r, &iv, &io, sl->frag_len, pieces + 1, LINK_MAX_IOV - 1, &got);
+    struct ap_hdr h;
+    apx_hdr_data(ap, &h, r, sl->flags, sl->frag_off, sl->frag_len);
+    h.seq = seq;
+    return apx_xmit(ap, dst, &h, pieces, n, sl->pcrc);
+}
+
+static int fc_new_frame(struct ap *ap, struct ap_fctx *f, int dst)
+{
+    struct ap_req *r = f->cur;
+    struct ap_slot *sl = &f->win[f->nxt & MASK(ap)];
+    struct link_iov pieces[LINK_MAX_IOV];
+    unsigned iv = r->cur_iov;
+    size_t io = r->cur_off, got;
+    size_t remaining = r->msg_len - r->sent;
+    size_t want = remaining < ap->maxpay ? remaining : ap->maxpay;
+    unsigned n = apx_iov_take(r, &iv, &io, want, pieces + 1, LINK_MAX_IOV - 1, &got);
+    sl->req = r;
+    sl->frag_off = r->sent;
+    sl->frag_len = (uint16_t)got;
+    sl->retx = 0;
+    sl->acked = 0;
+    sl->flags = (r->sent == 0 ? AP_F_FIRST : 0) | (r->sent + got == r->msg_len ? AP_F_LAST : 0);
+    sl->pcrc = ap->cfg.crc ? apx_pieces_crc(pieces + 1, n) : 0;
+    struct ap_hdr h;
+    apx_hdr_data(ap, &h, r, sl->flags, sl->frag_off, got);
+    h.seq = f->nxt;
+    if (apx_xmit(ap, dst, &h, pieces, n, sl->pcrc) < 0) return -1;
+    r->cur_iov = iv;
+    r->cur_off = io;
+    r->sent += (uint32_t)got;
+    r->started = 1;
+    sl->sent_ns = ap->now;
+    if (f->una == f->nxt) f->since_ns = ap->now;
+    if (sl->flags & AP_F_LAST) {
+        r->last_seq = f->nxt;
+        r->phase = AP_PH_SENT;
+        f->cur = r->next;
+    }
+    f->nxt++;
+    f->rtx = f->nxt;
+    if (!f->deadline_ns) f->deadline_ns = ap->now + f->rto;
+    return 0;
+}
+
+void apx_fc_tx(struct ap *ap, struct ap_fctx *f, int dst, int *budget)
+{
+    if (f->rnr && f->una == f->nxt)
+        f->rnr = 0; /* everything refused was accepted after all: new frames may go */
+    if (f->rnr) {
+        /* The receiver is not ready: one probe per timeout, nothing else. */
+        if (f->probe && f->una != f->nxt && fc_send_slot(ap, f, dst, f->una) == 0) {
+            f->probe = 0;
+            f->win[f->una & MASK(ap)].retx = 1;
+            ap->st.retransmits++;
+            (*budget)--;
+        }
+        return;
+    }
+    while (*budget > 0 && ap_seq_lt(f->rtx, f->nxt) && f->rtx - f->una < f->cwnd) {
+        if (fc_send_slot(ap, f, dst, f->rtx) < 0) return;
+        struct ap_slot *sl = &f->win[f->rtx & MASK(ap)];
+        sl->retx = 1;
+        sl->sent_ns = ap->now;
+        ap->st.retransmits++;
+        f->rtx++;
+        (*budget)--;
+    }
+    while (*budget > 0 && f->cur && f->nxt - f->una < f->cwnd) {
+        if (fc_new_frame(ap, f, dst) < 0) return;
+        (*budget)--;
+    }
+}
+
+void apx_fc_advance(struct ap *ap, struct ap_fctx *f, uint32_t ack)
+{
+    int dst_is_peer = f != &ap->bfc;
+    struct ap_slot *last = &f->win[(ack - 1) & MASK(ap)];
+    if (!last->retx) rtt_sample(f, ap->now - last->sent_ns);
+    f->cwnd_acc += ack - f->una;
+    while (f->cwnd < ap->window && f->cwnd_acc >= f->cwnd) {
+        f->cwnd_acc -= f->cwnd;
+        f->cwnd++;
+    }
+    if (f->cwnd >= ap->window) f->cwnd_acc = 0;
+    f->una = ack;
+    if (ap_seq_lt(f->rtx, ack)) f->rtx = ack;
+    f->dupacks = 0;
+    f->fast_done = 0;
+    f->backoff = 0;
+    f->since_ns = ap->now;
+    if (dst_is_peer) f->rnr = 0; /* it accepted frames: ready again (it says RNR anew if not) */
+    f->rto = rto_base(ap, f);
+    f->deadline_ns = f->una != f->nxt ? ap->now + f->rto : 0;
+    while (f->head && f->head->phase == AP_PH_SENT && ap_seq_lt(f->head->last_seq, f->una)) {
+        struct ap_req *r = f->head;
+        f->head = r->next;
+        if (!f->head) f->tail = NULL;
+        apx_complete(ap, r, 0);
+    }
+}
+
+void apx_ack_input(struct ap *ap, unsigned src, const struct ap_hdr *h, int pure)
+{
+    struct ap_peer *p = &ap->peers[src];
+    if (p->dead) return;
+    struct ap_fctx *f = &p->fc;
+    int advanced = 0;
+    if (ap_seq_lt(f->una, h->ack)) {
+        if (!ap_seq_le(h->ack, f->nxt)) {
+            apx_drop(ap, AP_DROP_ACK);
+            return;
+        }
+        apx_fc_advance(ap, f, h->ack);
+        advanced = 1;
+        if (!f->head) apx_active_del(ap, src);
+    }
+    if (!pure) return;
+    if (h->flags & AP_F_RNR) {
+        if (f->una != f->nxt) {
+            f->rnr = 1;
+            f->probe = 0;
+            f->since_ns = ap->now; /* alive, just busy: back-pressure, not death */
+            f->rto = rto_base(ap, f);
+            f->deadline_ns = ap->now + f->rto;
+            ap->st.rnr_rcvd++;
+        }
+    } else if (f->rnr) {
+        f->rnr = 0; /* resumed: resend the window now */
+        f->rtx = f->una;
+        f->since_ns = ap->now;
+    } else if (!advanced && f->una != f->nxt) {
+        if (++f->dupacks >= AP_DUPACKS && !f->fast_done) {
+            f->fast_done = 1;
+            f->rtx = f->una;
+            f->cwnd = f->cwnd / 2 > 2 ? f->cwnd / 2 : 2;
+            ap->st.fast_retransmits++;
+        }
+    }
+    if (h->flags & AP_F_BACK) apx_back_input(ap, src, h->msg_seq, !!(h->flags & AP_F_BRNR));
+}
+
+/* Frames of the broadcast stream complete once every live receiver acknowledged them. */
+static void bfc_check(struct ap *ap)
+{
+    struct ap_fctx *f = &ap->bfc;
+    uint32_t u = f->una;
+    while (u != f->nxt && f->win[u & MASK(ap)].acked >= ap->blive)
+        u++;
+    if (u != f->una) apx_fc_advance(ap, f, u);
+}
+
+void apx_back_input(struct ap *ap, unsigned src, uint32_t ack, int rnr)
+{
+    struct ap_peer *p = &ap->peers[src];
+    struct ap_fctx *f = &ap->bfc;
+    if (ap_seq_lt(ack, p->back)) return; /* an old ACK overtaken by a newer one */
+    if (!ap_seq_le(ack, f->nxt)) {
+        apx_drop(ap, AP_DROP_ACK);
+        return;
+    }
+    for (uint32_t s = p->back; s != ack; s++)
+        f->win[s & MASK(ap)].acked++;
+    p->back = ack;
+    if (rnr != p->brnr) {
+        p->brnr = (uint8_t)rnr;
+        if (rnr)
+            ap->nbrnr++;
+        else
+            ap->nbrnr--;
+    }
+    if (rnr && f->una != f->nxt) {
+        f->rnr = 1;
+        f->probe = 0;
+        f->since_ns = ap->now;
+        f->deadline_ns = ap->now + f->rto;
+        ap->st.rnr_rcvd++;
+    } else if (f->rnr && ap->nbrnr == 0) {
+        f->rnr = 0;
+        f->rtx = f->una;
+        f->since_ns = ap->now;
+    }
+    bfc_check(ap);
+}
+
+void apx_peer_dead(struct ap *ap, unsigned i)
+{
+    struct ap_peer *p = &ap->peers[i];
+    if (p->dead) return;
+    p->dead = 1;
+    ap->st.peers_dead++;
+    struct ap_fctx *f = &p->fc;
+    while (f->head) {
+        struct ap_req *r = f->head;
+        f->head = r->next;
+        apx_complete(ap, r, -AP_EPEER);
+    }
+    f->tail = f->cur = NULL;
+    f->una = f->rtx = f->nxt;
+    f->deadline_ns = 0;
+    f->rnr = 0;
+    apx_active_del(ap, i);
+    /* The broadcast stream stops waiting for it. */
+    struct ap_fctx *b = &ap->bfc;
+    ap->blive--;
+    for (uint32_t s = b->una; s != p->back && ap_seq_lt(s, b->nxt); s++)
+        b->win[s & MASK(ap)].acked--;
+    if (p->brnr) {
+        p->brnr = 0;
+        ap->nbrnr--;
+        if (!ap->nbrnr && b->rnr) {
+            b->rnr = 0;
+            b->rtx = b->una;
+        }
+    }
+    bfc_check(ap);
+}
+
+static void fc_timer(struct ap *ap, struct ap_fctx *f, int dst)
+{
+    if (!f->deadline_ns || ap->now < f->deadline_ns) return;
+    if (f->una == f->nxt) {
+        f->deadline_ns = 0;
+        return;
+    }
+    if (ap->now - f->since_ns >= ap->cfg.giveup_ns) {
+        if (dst >= 0) {
+            apx_peer_dead(ap, (unsigned)dst);
+        } else {
+            /* Whoever still lacks the oldest frame is the one that went silent. */
+            for (unsigned r = 0; r < ap->nodes; r++)
+                if (r != ap->rank && !ap->peers[r].dead && ap->peers[r].back == f->una)
+                    apx_peer_dead(ap, r);
+            f->since_ns = ap->now;
+        }
+        return;
+    }
+    ap->st.timeouts++;
+    if (f->rnr) {
+        f->probe = 1;
+    } else {
+        f->rtx = f->una;
+        f->cwnd = f->cwnd / 4 > 2 ? f->cwnd / 4 : 2;
+        if (f->backoff < 16) f->backoff++;
+        f->rto = f->rto * 2 < ap->cfg.rto_max_ns ? f->rto * 2 : ap->cfg.rto_max_ns;
+    }
+    f->deadline_ns = ap->now + f->rto;
+}
+
+void apx_timers(struct ap *ap)
+{
+    unsigned n = ap->nactive;
+    int32_t i = ap->act_head;
+    for (unsigned k = 0; k < n && i >= 0; k++) {
+        int32_t next = ap->peers[i].act_next;
+        fc_timer(ap, &ap->peers[i].fc, i);
+        i = next;
+    }
+    if (ap->bfc.head) fc_timer(ap, &ap->bfc, -1);
+}
