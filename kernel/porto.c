@@ -6,7 +6,7 @@
 const char *porto_arg(const char *key) { return karg(key); }
 int64_t porto_arg_int(const char *key, int64_t def) { return karg_int(key, def); }
 uint64_t porto_time_ns(void) { return time_ns(); }
-uint64_t porto_tsc(void) { return tsc_now(); }
+uint64_t porto_tsc(void) { return tsc_mono(); }
 uint64_t porto_tsc_hz(void) { return tsc_hz; }
 
 /* Single-node defaults; net/job.c overrides them (strong symbols) in a job. */

@@ -121,11 +121,28 @@ void tsc_calibrate(void)
 
 uint64_t tsc_to_ns(uint64_t ticks) { return tsc_ticks_to_ns(ticks, tsc_hz); }
 uint64_t ns_to_tsc(uint64_t ns) { return tsc_ns_to_ticks(ns, tsc_hz); }
-uint64_t time_ns(void) { return tsc_to_ns(tsc_now() - tsc_boot); }
+
+/* A TSC that never goes backwards. Real PCs with an invariant TSC never need the
+ * correction; a virtual CPU whose host thread moves between host CPUs with unsynchronised
+ * TSCs does (seen under TCG on a nested host: time ran backwards by seconds, and every
+ * "now - then" in the engine wrapped into a timeout). */
+uint64_t tsc_mono(void)
+{
+    static uint64_t offset, last;
+    uint64_t t = tsc_now() + offset;
+    if (t < last) {
+        offset += last - t;
+        t = last;
+    }
+    last = t;
+    return t;
+}
+
+uint64_t time_ns(void) { return tsc_to_ns(tsc_mono() - tsc_boot); }
 
 void delay_us(uint64_t us)
 {
-    uint64_t end = tsc_now() + ns_to_tsc(us * 1000);
-    while ((int64_t)(tsc_now() - end) < 0)
+    uint64_t end = tsc_mono() + ns_to_tsc(us * 1000);
+    while (tsc_mono() < end)
         cpu_pause();
 }
