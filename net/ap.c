@@ -275,7 +275,9 @@ int ap_poll(struct ap *ap)
     }
     /* Coalesced ACKs go out once a pass finds nothing more to receive. A pass that did
      * receive keeps them one more pass: the app usually answers right after this poll
-     * returns, and the answer carries the ACK (a ping-pong then sends no pure ACK at all). */
+     * returns, and the answer carries the ACK (a ping-pong then sends no pure ACK at all).
+     * Not for messages that went to a handler (ack_now): the handler already ran, and its
+     * answer, if any, already carried the ACK. */
     apx_flush_acks(ap, received > 0);
     ap->link->flush(ap->link->ctx);
     ap->depth--;

@@ -95,6 +95,7 @@ struct ap_peer {
     uint8_t rx_rnr[2];   /* the frame at rx_expect was refused: not ready */
     uint8_t ack_listed;  /* queued in ap->ack_list */
     uint8_t reack;       /* a duplicate/out-of-order frame wants a pure ACK soon */
+    uint8_t ack_now;     /* a message of it went to a handler: ACK this pass, not later */
     uint8_t rnr_listed;  /* queued in ap->rnr_list (resume when something frees up) */
     uint8_t be_seen[2];  /* BE unicast/broadcast: be_last valid */
     uint32_t be_last[2]; /* newest BE msg_seq delivered or abandoned */

@@ -130,6 +130,7 @@ static int send_ack(struct ap *ap, unsigned i)
     h.msg_seq = p->rx_expect[1];
     if (apx_xmit(ap, (int)i, &h, pieces, 0, CRC32C_INIT) < 0) return -1;
     p->reack = 0;
+    p->ack_now = 0;
     p->rx_unacked[0] = p->rx_unacked[1] = 0;
     ap->st.acks_sent++;
     if (h.flags & (AP_F_RNR | AP_F_BRNR)) ap->st.rnr_sent++;
@@ -143,11 +144,12 @@ void apx_flush_acks(struct ap *ap, int urgent_only)
         unsigned i = ap->ack_list[k];
         struct ap_peer *p = &ap->peers[i];
         if (!p->reack && !p->rx_unacked[0] && !p->rx_unacked[1]) {
+            p->ack_now = 0;
             p->ack_listed = 0; /* piggybacked meanwhile */
             continue;
         }
-        int urgent =
-            p->reack || p->rx_unacked[0] >= ap->ack_every || p->rx_unacked[1] >= ap->ack_every;
+        int urgent = p->reack || p->ack_now || p->rx_unacked[0] >= ap->ack_every ||
+                     p->rx_unacked[1] >= ap->ack_every;
         if ((urgent_only && !urgent) || send_ack(ap, i) < 0) {
             ap->ack_list[keep++] = i;
             continue;
