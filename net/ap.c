@@ -284,6 +284,12 @@ int ap_poll(struct ap *ap)
     return work;
 }
 
+void ap_flush(struct ap *ap)
+{
+    apx_flush_acks(ap, 0);
+    ap->link->flush(ap->link->ctx);
+}
+
 /* One wait step for blocking calls: poll, and let the host breathe when nothing moved. */
 void apx_wait_step(struct ap *ap)
 {

@@ -213,6 +213,10 @@ void ap_fini(struct ap *ap); /* free everything ap_init / ap_port_open allocated
 
 /* Progress: receive, run handlers, (re)transmit, acknowledge. Returns frames handled. */
 int ap_poll(struct ap *ap);
+/* Send every ACK still held back for piggybacking (a message taken with ap_port_wait is
+ * acknowledged one poll later, so that an answer can carry the ACK). Call it before the node
+ * stops calling the engine for good, e.g. right before halting. */
+void ap_flush(struct ap *ap);
 /* Hand one received frame to the engine (what ap_poll does for each frame the link gives;
  * for a job layer that polls the link itself, and for the fuzzer). */
 void ap_input(struct ap *ap, const void *frame, size_t len);

@@ -689,6 +689,60 @@ static void test_args(void **state)
     assert_true(strlen(ap_error(&ap)) > 0);
 }
 
+/* ---- ACK timing, stepped by hand in one thread (two engines, one switch) ---- */
+
+static uint64_t fake_clock;
+static uint64_t fake_now(void)
+{
+    return fake_clock;
+}
+
+static void test_ack_piggyback_and_flush(void **state)
+{
+    (void)state;
+    struct msw_opts so = {.nodes = 2};
+    struct msw *sw = msw_create(&so);
+    uint8_t macs[2][6];
+    msw_mac(0, macs[0]);
+    msw_mac(1, macs[1]);
+    struct ap a[2];
+    for (int k = 0; k < 2; k++) {
+        struct ap_config cfg = {.nodes = 2,
+                                .rank = (unsigned)k,
+                                .job_id = 1,
+                                .macs = (const uint8_t(*)[6])macs,
+                                .link = msw_link(sw, (unsigned)k),
+                                .now_ns = fake_now};
+        assert_int_equal(ap_init(&a[k], &cfg), 0);
+    }
+    uint8_t box[2][8];
+    assert_int_equal(ap_port_open(&a[0], 1, box[0], 8, NULL, NULL, 0), 0);
+    assert_int_equal(ap_port_open(&a[1], 1, box[1], 8, NULL, NULL, 0), 0);
+    struct ap_req ping, pong;
+    struct ap_stats st;
+    /* 0 -> 1: rank 1 receives; its ACK waits (the pass received something). */
+    assert_int_equal(ap_isend_fc(&a[0], &ping, 1, 1, "ping", 4), 0);
+    assert_true(ap_poll(&a[1]) > 0);
+    assert_int_equal(ap_port_deliveries(&a[1], 1), 1);
+    ap_stats(&a[1], &st);
+    assert_int_equal(st.acks_sent, 0);
+    /* The answer carries the ACK: rank 0's send completes without any pure ACK. */
+    assert_int_equal(ap_isend_fc(&a[1], &pong, 0, 1, "pong", 4), 0);
+    assert_int_equal(ap_test(&a[0], &ping), 0);
+    assert_int_equal(ap_port_deliveries(&a[0], 1), 1);
+    ap_stats(&a[1], &st);
+    assert_int_equal(st.acks_sent, 0);
+    /* Rank 0 stops polling after the pong arrived: ap_flush sends what it owes. */
+    assert_int_equal(ap_test(&a[1], &pong), AP_PENDING);
+    ap_flush(&a[0]);
+    assert_int_equal(ap_test(&a[1], &pong), 0);
+    ap_stats(&a[0], &st);
+    assert_int_equal(st.acks_sent, 1);
+    for (int k = 0; k < 2; k++)
+        ap_fini(&a[k]);
+    msw_destroy(sw);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -706,6 +760,7 @@ int main(void)
         cmocka_unit_test(test_dead_peer),
         cmocka_unit_test(test_foreign),
         cmocka_unit_test(test_args),
+        cmocka_unit_test(test_ack_piggyback_and_flush),
     };
     if (getenv("TEST_FILTER"))
         cmocka_set_test_filter(getenv("TEST_FILTER")); /* e.g. TEST_FILTER='*bcast*' */
