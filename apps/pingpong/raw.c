@@ -219,7 +219,10 @@ static void raw_poll(struct raw *st)
 {
     uint64_t engine_before = st->engine_frames;
     nic_poll(st->nic, raw_rx, st, 64);
-    if (st->engine_frames != engine_before) ap_poll(st->ap);
+    if (st->engine_frames != engine_before) {
+        ap_poll(st->ap);
+        ap_flush(st->ap);
+    }
 }
 
 /* ---- Rank 1 ---- */

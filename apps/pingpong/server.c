@@ -40,13 +40,14 @@ static long take_delivery(struct ap *ap, int port)
     return last;
 }
 
-/* Wait until no FC frame or request is outstanding, so that nothing the engine needs arrives
- * while the NIC is driven raw. */
+/* Wait until no FC frame or request is outstanding and every ACK we owe is sent, so that
+ * nothing the engine needs arrives or is owed while the NIC is driven raw. */
 void pp_settle(struct ap *ap)
 {
     uint64_t end = porto_time_ns() + 2000000000ull;
     while (!ap_quiescent(ap) && porto_time_ns() < end)
         ap_poll(ap);
+    ap_flush(ap); /* ACKs held back for piggybacking: nothing will carry them now */
 }
 
 /* ap_stats_format's "name value" lines as lines of the non-zero ones, name=value, each short
