@@ -79,12 +79,3 @@ int kvprintf(const char *fmt, va_list ap)
     console_write(buf, len);
     return n;
 }
-
-int kprintf(const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    int n = kvprintf(fmt, ap);
-    va_end(ap);
-    return n;
-}

@@ -203,15 +203,6 @@ int kvprintf(const char *fmt, va_list ap)
     return n;
 }
 
-int kprintf(const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    int n = kvprintf(fmt, ap);
-    va_end(ap);
-    return n;
-}
-
 uint32_t pci_read32(const struct pci_dev *d, uint8_t off)
 {
     (void)d;

@@ -243,12 +243,3 @@ int kvprintf(const char *fmt, va_list ap)
     if (getenv("TG3_TEST_VERBOSE")) fputs(line, stderr);
     return n;
 }
-
-int kprintf(const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    int n = kvprintf(fmt, ap);
-    va_end(ap);
-    return n;
-}

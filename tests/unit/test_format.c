@@ -12,6 +12,10 @@
 
 uint64_t tsc_boot; /* defined by boot/entry.S on the machine */
 
+/* The console's part (kernel/console.c on the machine): here kprintf lands in a buffer. */
+static char console[256];
+int kvprintf(const char *fmt, va_list ap) { return kvsnprintf(console, sizeof console, fmt, ap); }
+
 static void same_as_libc(const char *fmt, ...)
 {
     char a[256], b[256];
@@ -52,6 +56,13 @@ static void truncates_and_terminates(void **state)
     assert_string_equal(buf, "(null)");
 }
 
+static void kprintf_goes_through_kvprintf(void **state)
+{
+    (void)state;
+    assert_int_equal(kprintf("rank %d of %u: %s", 2, 8u, "ok"), 15);
+    assert_string_equal(console, "rank 2 of 8: ok");
+}
+
 static void tsc_conversions(void **state)
 {
     (void)state;
@@ -69,6 +80,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(formats_like_libc),
         cmocka_unit_test(truncates_and_terminates),
+        cmocka_unit_test(kprintf_goes_through_kvprintf),
         cmocka_unit_test(tsc_conversions),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
