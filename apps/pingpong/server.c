@@ -76,21 +76,27 @@ int pp_serve(struct pp_ctx *c, const struct pp_opts *o)
     struct ap *ap = c->ap;
     uint64_t stream_base = 0, stream_msg = 0;
     for (;;) {
-        ap_poll(ap);
+        /* Answer what has arrived before polling again: a ping often arrives inside the
+         * previous answer's send (its ACK rides on the ping), and the engine holds the ACK
+         * it owes for one pass only, so that the answer can carry it. */
+        bool answered = false;
         long len;
         for (int p = PP_PORT_BE; p < PP_PORT_BE + PP_BE_PORTS; p++) {
             if ((len = take_delivery(ap, p)) >= 0) {
                 int r = ap_send_be(ap, 0, p, c->tx, (size_t)len);
                 if (r < 0) return r;
+                answered = true;
             }
         }
         if ((len = take_delivery(ap, PP_PORT_FC)) >= 0) {
             int r = ap_send_fc(ap, 0, PP_PORT_FC, c->tx, (size_t)len);
             if (r < 0) return r;
+            answered = true;
         }
         struct pp_msg m;
         int r = pp_ctl_wait(c, 0, 0, &m);
         if (r == -AP_ETIMEDOUT) {
+            if (!answered) ap_poll(ap);
             if (!ap_peer_alive(ap, 0)) return -AP_EPEER;
             continue;
         }
