@@ -240,7 +240,9 @@ static void fc_input(struct ap *ap, unsigned src, int bc, const struct ap_hdr *h
         return;
     }
     if (fc_accept(ap, src, bc ? AP_ST_FC_BC : AP_ST_FC_UNI, h, payload) == FC_REFUSED) {
-        if (!p->rx_rnr[bc]) p->reack = 1;
+        /* Every refusal is answered (coalesced to one ACK per pass): the sender's probes
+         * must hear "alive but not ready", or a long wait would look like a dead peer. */
+        p->reack = 1;
         p->rx_rnr[bc] = 1;
         if (!p->rnr_listed) {
             p->rnr_listed = 1;

@@ -406,6 +406,37 @@ static void test_closed_port(void **state)
     run_ok(&o, closed_port_node, NULL);
 }
 
+/* A receiver that stays not-ready much longer than the give-up time is alive: the sender
+ * keeps probing and must not declare it dead. */
+static int long_rnr_node(struct ap *ap, void *vp)
+{
+    (void)vp;
+    uint8_t buf[8];
+    if (ap_rank(ap) == 1) {
+        tc_sync(ap);
+        uint64_t until = msw_now_ns() + 700000000ull; /* 3.5 x the give-up time */
+        while (msw_now_ns() < until)
+            ap_poll(ap);
+        TC_CHECK(ap, ap_port_open(ap, 16, buf, sizeof(buf), NULL, NULL, 0) == 0, "open");
+        TC_CHECK(ap, ap_port_wait(ap, 16, 5000000000ull, NULL, NULL) == 0, "delivery");
+        return 0;
+    }
+    tc_sync(ap);
+    int r = ap_send_fc(ap, 1, 16, "patience", 8);
+    TC_CHECK(ap, r == 0, "send to a slow port: %s", ap_strerror(r));
+    TC_CHECK(ap, ap_peer_alive(ap, 1), "declared dead while it answered");
+    return 0;
+}
+
+static void test_long_rnr_is_not_death(void **state)
+{
+    (void)state;
+    struct tc_opts o = opts(2);
+    o.ap.giveup_ns = 200000000ull;
+    o.ap.rto_max_ns = 50000000ull;
+    run_ok(&o, long_rnr_node, NULL);
+}
+
 /* ---- sends to self, FC and BE, handler and no handler ---- */
 
 static void self_handler(struct ap *ap, int src, int port, void *data, size_t len, void *arg)
@@ -754,6 +785,7 @@ int main(void)
         cmocka_unit_test(test_vectored_and_put),
         cmocka_unit_test(test_oneshot_backpressure),
         cmocka_unit_test(test_closed_port),
+        cmocka_unit_test(test_long_rnr_is_not_death),
         cmocka_unit_test(test_self),
         cmocka_unit_test(test_bcast),
         cmocka_unit_test(test_zero_copy_lifetime),
