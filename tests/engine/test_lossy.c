@@ -38,6 +38,7 @@ struct traffic {
     unsigned max_len; /* largest message */
     int fc;
     int slots; /* per-source slots; else all senders share one buffer */
+    int wrap;  /* start every sequence number just below 2^32 */
     atomic_uint sent[MAXN][MAXN];
     atomic_uint got[MAXN][MAXN];
 };
@@ -104,10 +105,27 @@ rearm:
     ap_port_post(ap, 30, NULL, 0);
 }
 
+/* Test-only surgery on the engine's state (every node does the same before any traffic):
+ * all frame and message sequence numbers start just below the 32-bit wrap. */
+static void start_near_wrap(struct ap *ap)
+{
+    const uint32_t x = 0xFFFFFFF0u;
+    for (unsigned i = 0; i < ap->nodes; i++) {
+        struct ap_peer *p = &ap->peers[i];
+        p->fc.una = p->fc.nxt = p->fc.rtx = x;
+        p->rx_expect[0] = p->rx_expect[1] = x;
+        p->back = x;
+        p->fc.msg_seq = p->be_msg_seq = x;
+    }
+    ap->bfc.una = ap->bfc.nxt = ap->bfc.rtx = x;
+    ap->bfc.msg_seq = ap->be_bc_seq = x;
+}
+
 static int traffic_node(struct ap *ap, void *vp)
 {
     struct traffic *t = vp;
     int me = ap_rank(ap), n = ap_nodes(ap);
+    if (t->wrap) start_near_wrap(ap);
     struct rx rx;
     memset(&rx, 0, sizeof(rx));
     rx.t = t;
@@ -215,6 +233,7 @@ static void run_traffic(unsigned nodes, int fc, int slots, unsigned msgs, unsign
 {
     struct tc_opts o = lossy_opts(nodes, seed);
     struct traffic *t = calloc(1, sizeof(*t));
+    t->wrap = strstr(what, "wrap") != NULL;
     t->msgs = msgs;
     t->max_len = max_len;
     t->fc = fc;
@@ -256,6 +275,14 @@ static void test_be_random_traffic(void **state)
 {
     (void)state;
     run_traffic(4, 0, 1, 200, 100000, 13, "be, 4 nodes, slots");
+}
+
+static void test_sequence_wrap(void **state)
+{
+    (void)state;
+    /* Frame, message and BE sequence numbers cross 2^32 during the run. */
+    run_traffic(3, 1, 1, 60, 20000, 15, "fc, 3 nodes, sequence wrap");
+    run_traffic(3, 0, 1, 60, 20000, 16, "be, 3 nodes, sequence wrap");
 }
 
 static void test_be_shared_port(void **state)
@@ -345,7 +372,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_bcast_fc_lossy), cmocka_unit_test(test_fc_random_traffic),
         cmocka_unit_test(test_fc_shared_port), cmocka_unit_test(test_be_random_traffic),
-        cmocka_unit_test(test_be_shared_port),
+        cmocka_unit_test(test_be_shared_port), cmocka_unit_test(test_sequence_wrap),
     };
     if (getenv("TEST_FILTER"))
         cmocka_set_test_filter(getenv("TEST_FILTER")); /* e.g. TEST_FILTER='*bcast*' */
