@@ -7,31 +7,40 @@
 #include "apps/pingpong/pingpong.h"
 #include "porto.h"
 
-static uint64_t ticks_to_ns(const struct pp_ctx *c, uint64_t t)
+/* Take one delivery of `port` (the caller saw the counter move): its length. */
+static size_t take(struct pp_ctx *c, int port)
 {
-    return (uint64_t)((double)t * 1e9 / (double)c->hz);
+    size_t len = 0;
+    if (ap_port_wait(c->ap, port, 0, NULL, &len) == 0)
+        c->taken[port]++;
+    else /* out of step with the engine (cannot happen on an open port): resynchronise */
+        c->taken[port] = ap_port_deliveries(c->ap, port);
+    return len;
 }
 
+/* Deliveries are watched through the port's counter (a plain read) and taken with a
+ * zero-timeout ap_port_wait: the wait loop itself is ours, timed with the raw TSC, so that a
+ * round trip costs the same clock reads as the raw transport's. */
 static int round_trip(struct pp_ctx *c, bool fc, size_t size, uint64_t timeout, uint64_t *ticks,
                       size_t *stale)
 {
     int port = PP_PORT_FC;
     if (!fc) {
         port = PP_PORT_BE + (int)(c->be_turn++ % PP_BE_PORTS);
-        while (ap_port_wait(c->ap, port, 0, NULL, NULL) == 0)
-            ++*stale; /* a late echo that came since this port's last turn */
+        while (ap_port_deliveries(c->ap, port) != c->taken[port]) {
+            take(c, port); /* a late echo that came since this port's last turn */
+            ++*stale;
+        }
     }
     uint64_t t0 = porto_tsc();
     int r = fc ? ap_send_fc(c->ap, 1, port, c->tx, size) : ap_send_be(c->ap, 1, port, c->tx, size);
     if (r < 0) return r;
     for (;;) {
-        uint64_t spent = porto_tsc() - t0;
-        if (spent >= timeout) return PP_RT_LOST;
-        size_t len = 0;
-        r = ap_port_wait(c->ap, port, ticks_to_ns(c, timeout - spent), NULL, &len);
-        if (r == -AP_ETIMEDOUT) return PP_RT_LOST;
-        if (r < 0) return r;
-        if (len == size) break;
+        while (ap_port_deliveries(c->ap, port) == c->taken[port]) {
+            if (porto_tsc() - t0 >= timeout) return PP_RT_LOST;
+            ap_poll(c->ap);
+        }
+        if (take(c, port) == size) break;
         ++*stale; /* a late echo that came during this round trip (FC: cannot happen) */
     }
     *ticks = porto_tsc() - t0;
@@ -55,9 +64,11 @@ static void drain_be(struct pp_ctx *c, uint64_t timeout, size_t *stale)
     uint64_t t0 = porto_tsc();
     while (porto_tsc() - t0 < timeout)
         ap_poll(c->ap);
-    for (int p = 0; p < PP_BE_PORTS; p++)
-        while (ap_port_wait(c->ap, PP_PORT_BE + p, 0, NULL, NULL) == 0)
+    for (int p = PP_PORT_BE; p < PP_PORT_BE + PP_BE_PORTS; p++)
+        while (ap_port_deliveries(c->ap, p) != c->taken[p]) {
+            take(c, p);
             ++*stale;
+        }
 }
 
 const struct pp_transport *pp_engine_transport(struct pp_ctx *c, bool fc)

@@ -79,10 +79,11 @@ struct pp_ctx {
     uint8_t *rx_be, *rx_fc; /* landing buffers of the two ping-pong ports */
     uint8_t *rx_raw;        /* where raw echoes are reassembled */
     uint8_t *rx_stream;
-    size_t rx_cap;     /* bytes of tx, rx_be and rx_fc */
-    size_t stream_cap; /* bytes of rx_stream */
-    unsigned be_turn;  /* round trips so far: picks the BE port */
-    size_t ticks_cap;  /* samples per size at most (each transport has its own buffer) */
+    size_t rx_cap;                /* bytes of tx, rx_be and rx_fc */
+    size_t stream_cap;            /* bytes of rx_stream */
+    unsigned be_turn;             /* round trips so far: picks the BE port */
+    uint64_t taken[AP_MAX_PORTS]; /* deliveries rank 0 took per port (engine.c) */
+    size_t ticks_cap;             /* samples per size at most (each transport has its own buffer) */
     uint8_t nic_mac[6];
     struct pp_msg ctl_in; /* PP_PORT_CTL's buffer */
 };

@@ -30,9 +30,13 @@ int pp_ctl_wait(struct pp_ctx *c, uint32_t cmd, uint64_t timeout_ns, struct pp_m
 }
 
 /* The newest delivery on `port` not yet answered: its length, or -1 if none. Older ones that
- * piled up are superseded. */
-static long take_delivery(struct ap *ap, int port)
+ * piled up are superseded. The delivery counter is checked first: it is a plain read, while
+ * ap_port_wait reads the clock even when it returns at once. */
+static long take_delivery(struct ap *ap, int port, uint64_t *seen)
 {
+    uint64_t d = ap_port_deliveries(ap, port);
+    if (d == *seen) return -1;
+    *seen = d;
     long last = -1;
     size_t len;
     while (ap_port_wait(ap, port, 0, NULL, &len) == 0)
@@ -75,6 +79,7 @@ int pp_serve(struct pp_ctx *c, const struct pp_opts *o)
     (void)o;
     struct ap *ap = c->ap;
     uint64_t stream_base = 0, stream_msg = 0;
+    uint64_t seen[AP_MAX_PORTS] = {0}; /* deliveries already taken, per port */
     for (;;) {
         /* Answer what has arrived before polling again: a ping often arrives inside the
          * previous answer's send (its ACK rides on the ping), and the engine holds the ACK
@@ -82,24 +87,25 @@ int pp_serve(struct pp_ctx *c, const struct pp_opts *o)
         bool answered = false;
         long len;
         for (int p = PP_PORT_BE; p < PP_PORT_BE + PP_BE_PORTS; p++) {
-            if ((len = take_delivery(ap, p)) >= 0) {
+            if ((len = take_delivery(ap, p, &seen[p])) >= 0) {
                 int r = ap_send_be(ap, 0, p, c->tx, (size_t)len);
                 if (r < 0) return r;
                 answered = true;
             }
         }
-        if ((len = take_delivery(ap, PP_PORT_FC)) >= 0) {
+        if ((len = take_delivery(ap, PP_PORT_FC, &seen[PP_PORT_FC])) >= 0) {
             int r = ap_send_fc(ap, 0, PP_PORT_FC, c->tx, (size_t)len);
             if (r < 0) return r;
             answered = true;
         }
-        struct pp_msg m;
-        int r = pp_ctl_wait(c, 0, 0, &m);
-        if (r == -AP_ETIMEDOUT) {
+        if (ap_port_deliveries(ap, PP_PORT_CTL) == seen[PP_PORT_CTL]) {
             if (!answered) ap_poll(ap);
             if (!ap_peer_alive(ap, 0)) return -AP_EPEER;
             continue;
         }
+        seen[PP_PORT_CTL]++;
+        struct pp_msg m;
+        int r = pp_ctl_wait(c, 0, 0, &m);
         if (r < 0) return r;
         struct pp_msg reply = {0};
         switch (m.cmd) {
