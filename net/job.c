@@ -325,6 +325,7 @@ void job_start(void)
         .crc = karg_int("crc", 0) != 0,
         .window = (unsigned)karg_int("window", 0),
         .giveup_ns = (uint64_t)karg_int("peertimeout", 10) * 1000000000ull,
+        .rto_min_ns = (uint64_t)karg_int("rtomin", 0) * 1000000ull, /* ms; 0: engine's */
         .coll_timeout_ns = (uint64_t)karg_int("colltimeout", 60) * 1000000000ull,
     };
     if (ap_init(&job_ap, &cfg) < 0) {

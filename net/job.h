@@ -4,7 +4,8 @@
  * Kernel words: nodes=N (a job of N ranks; absent or 1: a single node), rank=R (else
  * automatic, by MAC order), job=ID (frames of other jobs are ignored), jointimeout=S
  * (formation deadline, default 60), peertimeout=S (a silent rank is declared dead, default
- * 10), crc=1 (end-to-end CRC32C on every frame), window=F (FC window in frames).
+ * 10), crc=1 (end-to-end CRC32C on every frame), window=F (FC window in frames), rtomin=MS
+ * (floor of the retransmission timeout; raise it on hosts that deschedule nodes for ms).
  * Ports 62 and 63 are the job layer's; apps use 0..61.
  */
 #ifndef PORTO_JOB_H
