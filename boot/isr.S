@@ -1,7 +1,7 @@
 /*
  * boot/isr.S — entry stubs for the 32 CPU exception vectors. Porto takes no device
  * interrupts; the IDT exists only so a fault produces a report (kernel/fault.c) instead of a
- * silent triple fault. Each stub makes the stack look the same (error code or 0, vector),
+ * silent triple fault. Each entry makes the stack look the same (error code or 0, vector),
  * saves every general register and calls fault_handler(struct fault_frame *).
  */
     .code64
