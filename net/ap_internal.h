@@ -63,6 +63,16 @@ void apx_ack_input(struct ap *ap, unsigned src, const struct ap_hdr *h, int pure
 void apx_iov_seek(const struct ap_req *r, size_t off, unsigned *iv, size_t *io);
 unsigned apx_iov_take(const struct ap_req *r, unsigned *iv, size_t *io, size_t want,
                       struct link_iov *out, unsigned max, size_t *got);
+/* The next new fragment of r: at most maxpay bytes from its cursor, as pieces[1..n] (pieces[0]
+ * is left for the header). The cursor moves only by apx_frag_commit, once the frame went out. */
+struct apx_frag {
+    unsigned iv, n;
+    size_t io, got;
+    uint16_t flags; /* AP_F_FIRST / AP_F_LAST */
+};
+void apx_frag_next(const struct ap *ap, const struct ap_req *r, struct link_iov *pieces,
+                   struct apx_frag *fr);
+void apx_frag_commit(struct ap_req *r, const struct apx_frag *fr);
 uint32_t apx_pieces_crc(const struct link_iov *p, unsigned n);
 void apx_hdr_data(const struct ap *ap, struct ap_hdr *h, const struct ap_req *r, uint16_t flags,
                   uint32_t frag_off, size_t frag_len);

@@ -55,6 +55,26 @@ unsigned apx_iov_take(const struct ap_req *r, unsigned *iv, size_t *io, size_t w
     return n;
 }
 
+void apx_frag_next(const struct ap *ap, const struct ap_req *r, struct link_iov *pieces,
+                   struct apx_frag *fr)
+{
+    size_t remaining = r->msg_len - r->sent;
+    size_t want = remaining < ap->maxpay ? remaining : ap->maxpay;
+    fr->iv = r->cur_iov;
+    fr->io = r->cur_off;
+    fr->n = apx_iov_take(r, &fr->iv, &fr->io, want, pieces + 1, LINK_MAX_IOV - 1, &fr->got);
+    fr->flags = (uint16_t)((r->sent == 0 ? AP_F_FIRST : 0) |
+                           (r->sent + fr->got == r->msg_len ? AP_F_LAST : 0));
+}
+
+void apx_frag_commit(struct ap_req *r, const struct apx_frag *fr)
+{
+    r->cur_iov = fr->iv;
+    r->cur_off = fr->io;
+    r->sent += (uint32_t)fr->got;
+    r->started = 1;
+}
+
 uint32_t apx_pieces_crc(const struct link_iov *p, unsigned n)
 {
     uint32_t c = CRC32C_INIT;
@@ -186,22 +206,14 @@ void apx_be_tx(struct ap *ap, int *budget)
         struct ap_req *r = ap->beq_head;
         if (!r->started || r->sent < r->msg_len) {
             struct link_iov pieces[LINK_MAX_IOV];
-            unsigned iv = r->cur_iov;
-            size_t io = r->cur_off, got;
-            size_t remaining = r->msg_len - r->sent;
-            size_t want = remaining < ap->maxpay ? remaining : ap->maxpay;
-            unsigned n = apx_iov_take(r, &iv, &io, want, pieces + 1, LINK_MAX_IOV - 1, &got);
-            uint16_t flags =
-                (r->sent == 0 ? AP_F_FIRST : 0) | (r->sent + got == r->msg_len ? AP_F_LAST : 0);
+            struct apx_frag fr;
+            apx_frag_next(ap, r, pieces, &fr);
             struct ap_hdr h;
-            apx_hdr_data(ap, &h, r, flags, r->sent, got);
-            uint32_t pcrc = ap->cfg.crc ? apx_pieces_crc(pieces + 1, n) : 0;
+            apx_hdr_data(ap, &h, r, fr.flags, r->sent, fr.got);
+            uint32_t pcrc = ap->cfg.crc ? apx_pieces_crc(pieces + 1, fr.n) : 0;
             int dst = (r->kind & AP_K_BCAST) ? -1 : r->dst;
-            if (apx_xmit(ap, dst, &h, pieces, n, pcrc) < 0) return;
-            r->cur_iov = iv;
-            r->cur_off = io;
-            r->sent += (uint32_t)got;
-            r->started = 1;
+            if (apx_xmit(ap, dst, &h, pieces, fr.n, pcrc) < 0) return;
+            apx_frag_commit(r, &fr);
             (*budget)--;
             if (r->sent < r->msg_len) continue;
         }
