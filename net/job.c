@@ -49,7 +49,8 @@ static uint64_t run_ns[JOB_MAX_NODES];
 static bool shutdown_seen;
 static bool finishing; /* inside the exit hook: handlers must not start another exit */
 static uint8_t ctl_slots[JOB_MAX_NODES][sizeof(struct ctl_msg)];
-static uint8_t *io_slots;
+#define IO_SLOT_BYTES (LINE_MAX_BYTES + 16)
+static uint8_t io_slots[JOB_MAX_NODES * IO_SLOT_BYTES];
 
 int porto_rank(void)
 {
@@ -79,8 +80,6 @@ static void on_io(struct ap *ap, int src, int port, void *data, size_t len, void
     if (len == 0 || ((char *)data)[len - 1] != '\n') console_write_raw("\n", 1);
 }
 
-static void end_job_now(int code);
-
 static void on_ctl(struct ap *ap, int src, int port, void *data, size_t len, void *arg)
 {
     (void)ap, (void)port, (void)arg;
@@ -93,12 +92,12 @@ static void on_ctl(struct ap *ap, int src, int port, void *data, size_t len, voi
         if (m.code != 0 && !finishing) {
             kprintf("job: rank %d exited with code %d%s: ending the job\n", src, m.code,
                     m.code == PORTO_EXIT_FAULT ? " (CPU fault)" : "");
-            end_job_now(m.code);
+            kernel_exit(m.code); /* from a handler, inside main: the normal exit path */
         }
     } else if (m.kind == CTL_SHUTDOWN && my_rank != 0) {
         shutdown_seen = true;
         if (m.code != 0 && !finishing) /* the job was aborted while we still run */
-            end_job_now(PORTO_EXIT_JOB);
+            kernel_exit(PORTO_EXIT_JOB);
     }
 }
 
@@ -270,12 +269,6 @@ static int job_exit_hook(int code)
     return code;
 }
 
-static void end_job_now(int code)
-{
-    /* From a handler: the app is still inside main. Leave through the normal exit path. */
-    kernel_exit(code);
-}
-
 void job_start(void)
 {
     int64_t nodes = karg_int("nodes", 1);
@@ -336,9 +329,7 @@ void job_start(void)
     in_job = true;
     for (int r = 0; r < JOB_MAX_NODES; r++)
         exit_code[r] = NO_CODE;
-    size_t io_size = (size_t)n_ranks * (LINE_MAX_BYTES + 16);
-    static uint8_t io_mem[JOB_MAX_NODES * (LINE_MAX_BYTES + 16)];
-    io_slots = io_mem;
+    size_t io_size = (size_t)n_ranks * IO_SLOT_BYTES;
     if (ap_port_open(&job_ap, JOB_PORT_CTL, ctl_slots, (size_t)n_ranks * sizeof(struct ctl_msg),
                      on_ctl, NULL, AP_PORT_SLOTS) < 0 ||
         ap_port_open(&job_ap, JOB_PORT_IO, io_slots, io_size, on_io, NULL, AP_PORT_SLOTS) < 0) {

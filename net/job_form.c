@@ -18,6 +18,7 @@
  */
 #include "net/job_form.h"
 #include "net/wire.h"
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -43,12 +44,16 @@ struct form {
     bool warned_conflict, warned_nodes, warned_full;
 };
 
-static void logf_(struct form *f, const char *fmt, const char *a, unsigned b, unsigned c)
+static void logf_(struct form *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void logf_(struct form *f, const char *fmt, ...)
 {
     if (!f->cfg->log)
         return;
     char line[160];
-    snprintf(line, sizeof line, fmt, a, b, c);
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(line, sizeof line, fmt, ap);
+    va_end(ap);
     f->cfg->log(line);
 }
 
@@ -95,8 +100,7 @@ static void compute_members(struct form *f)
             if (held >= 0 && !f->warned_conflict) {
                 char a[18];
                 mac_str(f->seen[i].mac, a);
-                logf_(f, "job: %s and another node claim rank %u: the lower MAC keeps it", a, c,
-                      0);
+                logf_(f, "job: %s and another node claim rank %u: the lower MAC keeps it", a, c);
                 f->warned_conflict = true;
             }
             if (held < 0 || memcmp(f->seen[i].mac, f->seen[held].mac, 6) < 0)
@@ -122,8 +126,7 @@ static void compute_members(struct form *f)
         for (unsigned i = 0; i < f->nseen; i++)
             autos += f->seen[i].claim == CLAIM_AUTO;
         if (autos > n && !f->warned_full) {
-            logf_(f, "job: %s%u nodes answered for a job of %u: the lowest MACs take part", "",
-                  autos, n);
+            logf_(f, "job: %u nodes answered for a job of %u: the lowest MACs take part", autos, n);
             f->warned_full = true;
         }
     }
