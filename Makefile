@@ -44,8 +44,11 @@ PORTO_OBJS := $(patsubst %,$(BUILD)/obj/%.o,$(PORTO_SRCS))
 APPS       := $(notdir $(patsubst %/,%,$(dir $(wildcard apps/*/main.c))))
 APP_ELFS   := $(patsubst %,$(BUILD)/%.elf,$(APPS))
 APP_OBJS   := $(patsubst %,$(BUILD)/obj/%.o,$(wildcard apps/*/*.c))
+# common/: code apps, tests and the Linux peer share (benchmark methodology, test frames);
+# every app image links it.
+COMMON_OBJS := $(patsubst %,$(BUILD)/obj/%.o,$(wildcard common/*.c))
 # Named here so make treats them as real targets: a deleted object gets rebuilt.
-$(PORTO_OBJS) $(APP_OBJS): $(NEWLIB_STAMP)
+$(PORTO_OBJS) $(APP_OBJS) $(COMMON_OBJS): $(NEWLIB_STAMP)
 
 LIBGCC := $(shell $(CC) -print-libgcc-file-name)
 
@@ -72,7 +75,7 @@ $(BUILD)/obj/%.S.o: %.S
 # + newlib, linked at 1 MiB. The .elf is what loaders boot (stripped); the .debug.elf keeps
 # symbols for gdb and addr2line.
 .SECONDEXPANSION:
-$(BUILD)/%.debug.elf: $$(addprefix $(BUILD)/obj/,$$(addsuffix .o,$$(wildcard apps/$$*/*.c))) $(PORTO_OBJS) linker.ld
+$(BUILD)/%.debug.elf: $$(addprefix $(BUILD)/obj/,$$(addsuffix .o,$$(wildcard apps/$$*/*.c))) $(COMMON_OBJS) $(PORTO_OBJS) linker.ld
 	$(LD) -n -nostdlib -static -T linker.ld -z max-page-size=0x1000 -z noexecstack \
 		--no-warn-rwx-segments -o $@ \
 		$(filter %.o,$^) \

@@ -14,7 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "apps/pingpong/stats.h"
+#include "common/bench_stats.h"
 #include "net/ap.h"
 
 /* Ports of the app (the job layer keeps 62 and 63). */

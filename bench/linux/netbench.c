@@ -28,32 +28,12 @@ static void usage(FILE *f)
             "way (at least %d), GAMMA 3x50, 20 warm-up round trips per size and 1000 ms of them\n"
             "before the first size, stream of 512M in 64K messages. --quick: UDP and TCP up to\n"
             "4K, 200 samples, 300 ms warm-up, stream 32M.\n",
-            NB_UDP_MAX_MSG, NB_MIN_SAMPLES);
-}
-
-/* A byte count with an optional K/M/G suffix; -1 on anything else. */
-static int parse_bytes(const char *s, uint64_t *out)
-{
-    char *end;
-    errno = 0;
-    unsigned long long v = strtoull(s, &end, 10);
-    if (errno || end == s || *s == '-') return -1;
-    unsigned shift = 0;
-    if (*end == 'K' || *end == 'k')
-        shift = 10;
-    else if (*end == 'M' || *end == 'm')
-        shift = 20;
-    else if (*end == 'G' || *end == 'g')
-        shift = 30;
-    if (shift) end++;
-    if (*end || v > (~0ull >> shift)) return -1;
-    *out = (uint64_t)v << shift;
-    return 0;
+            NB_UDP_MAX_MSG, BENCH_MIN_SAMPLES);
 }
 
 static int parse_range(const char *opt, const char *s, uint64_t lo, uint64_t hi, uint64_t *out)
 {
-    if (parse_bytes(s, out) == 0 && *out >= lo && *out <= hi) return 0;
+    if (bench_parse_bytes(s, out) == 0 && *out >= lo && *out <= hi) return 0;
     fprintf(stderr, "netbench: %s '%s': expected a number from %llu to %llu\n", opt, s,
             (unsigned long long)lo, (unsigned long long)hi);
     return -1;

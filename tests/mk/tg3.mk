@@ -12,7 +12,7 @@ HOST_TESTS += $(BUILD)/host/tests/tg3/test_tg3_init $(BUILD)/host/tests/tg3/test
 $(BUILD)/host/tests/tg3/test_tg3_init: $(BUILD)/host/tests/tg3/test_tg3_init.o $(TG3_COMMON_OBJS)
 	$(HOST_CC) -o $@ $^ $(HOST_LIBS)
 $(BUILD)/host/tests/tg3/test_tg3_traffic: $(BUILD)/host/tests/tg3/test_tg3_traffic.o \
-		$(TG3_COMMON_OBJS) $(BUILD)/host/apps/linktest/frames.o
+		$(TG3_COMMON_OBJS) $(BUILD)/host/common/frames.o
 	$(HOST_CC) -o $@ $^ $(HOST_LIBS)
 $(BUILD)/host/tests/tg3/test_tg3_faults: $(BUILD)/host/tests/tg3/test_tg3_faults.o $(TG3_COMMON_OBJS)
 	$(HOST_CC) -o $@ $^ $(HOST_LIBS)

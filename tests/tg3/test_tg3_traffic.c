@@ -15,7 +15,7 @@
 
 #include <cmocka.h>
 
-#include "apps/linktest/frames.h"
+#include "common/frames.h"
 #include "drivers/tg3.h"
 #include "tg3_fixture.h"
 
