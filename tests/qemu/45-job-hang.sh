@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # A rank that stops answering (spins without polling) is declared dead after peertimeout and
-# named; the job ends with 103 in bounded time.
+# named; the job ends with 103. The bound on time is the launcher's --timeout: a job still
+# running at 150 s is stopped and exits 124, which fails the test.
 source "$(dirname "$0")/../lib.sh"
 start=$(date +%s)
 run_job -n 3 --timeout 150 --grace 3 --kargs "hang=1 only=1 peertimeout=3" build/hello.elf
