@@ -1,5 +1,5 @@
 /*
- * apps/pingpong — Porto's ping-pong benchmark (issue 7), GAMMA's methodology: message delay
+ * apps/pingpong — Porto's ping-pong benchmark, GAMMA's methodology: message delay
  * D(S) = half the round trip for S = 0, 1, 2, 4, ... 4 MiB (median, min, p99 over up to 1000
  * round trips, fewer for huge S, and GAMMA's best of 3 averages of 50), end-to-end throughput
  * T(S) = S/D(S), asymptotic bandwidth, half-power point, and transmission throughput (a

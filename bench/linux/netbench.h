@@ -46,8 +46,9 @@ struct nb_client_opts {
     int connect_wait_s;
 };
 
-/* nb_io.c: CLOCK_MONOTONIC in nanoseconds. */
+/* nb_io.c: CLOCK_MONOTONIC in nanoseconds; the guest's TSC rate against it, in kHz. */
 uint64_t nb_now_ns(void);
+uint64_t nb_guest_tsc_khz(unsigned ms);
 
 /* nb_wire.c: the little-endian wire encoding. */
 #define NB_MAX_SIZES 32 /* 0, 1, 2, ... 4 MiB is 24 sizes */

@@ -1,4 +1,4 @@
-# tests/mk/bench.mk — `make bench` (issue 7): Porto's ping-pong, streams and collectives next
+# tests/mk/bench.mk — `make bench`: Porto's ping-pong, streams and collectives next
 # to the Linux peer on the same QEMU machine, tables and plots in bench/results/<date>/
 # (bench/run; BENCH_QUICK=1 for a fast check; bench/README.md). Also bench/analyze's
 # self-test (the methodology's own test is in tests/mk/common.mk).

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# tests/qemu/70-pingpong-smoke.sh — quick smoke run of the benchmark app (issue 7): 2 TCG nodes
+# tests/qemu/70-pingpong-smoke.sh — quick smoke run of the benchmark app: 2 TCG nodes
 # through scripts/porto-run, apps/pingpong in every mode (raw NIC floor, engine best effort
 # and flow controlled, streams) with tiny counts. Every ping-pong size must give a sane
 # distribution (0 < min <= median <= p99, n as asked), every payload either rank receives must
