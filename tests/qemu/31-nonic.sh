@@ -32,7 +32,8 @@ cat "$TMP/down.log"
 [ $rc != 124 ] || fail "linktest hung with the link down"
 expect "$TMP/down.log" 'e1000: open: .* link down' "the driver saw the link down"
 expect "$TMP/down.log" '^nic: error: e1000 82540EM: link down after 500 ms' "a clear link-down error"
-[ $((rc & 1)) = 1 ] && [ $((rc >> 1)) = 102 ] || fail "QEMU status $rc, expected exit code 102"
+porto_decode_exit "$rc" "$TMP/down.log" && [ "$PORTO_CODE" = 102 ] ||
+    fail "QEMU status $rc (${PORTO_CODE:-$PORTO_WHY}), expected exit code 102"
 echo "ok: link down -> exit 102"
 
 # Bad NIC settings: the message names the setting, the exit code is 102.
