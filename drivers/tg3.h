@@ -1,6 +1,6 @@
 /*
  * drivers/tg3.h — Broadcom NetXtreme (Tigon3, BCM57xx) registers, bits and DMA structures
- * used by drivers/tg3.c. Each register is followed by its bits, indented one space.
+ * used by drivers/tg3*.c. Each register is followed by its bits, indented one space.
  *
  * Facts from the public Linux and iPXE tg3 drivers and Broadcom's published programmer's
  * reference; only what the Porto driver touches is listed. Test: `make test` runs

@@ -1,5 +1,5 @@
 /*
- * tests/tg3/tg3_host.c — the kernel services drivers/tg3.c calls, for host tests: PCI
+ * tests/tg3/tg3_host.c — the kernel services drivers/tg3*.c call, for host tests: PCI
  * configuration access, MMIO and the BAR go to the tg3 model whose device or BAR matches;
  * page_alloc() hands out zeroed, page-aligned host memory and records it as DMA-able;
  * delay_us() advances a virtual clock and lets every model act; kprintf() collects a log.

@@ -1,6 +1,6 @@
 /*
  * tests/tg3/tg3_model.h — a register-level model of a Broadcom NetXtreme (tg3) NIC for host
- * tests of drivers/tg3.c: PCI config space with the indirect register and SRAM windows, the
+ * tests of drivers/tg3*.c: PCI config space with the indirect register and SRAM windows, the
  * register file and mailboxes, NIC SRAM, the bootcode's reset handshake, the engine blocks,
  * DMA of descriptors, frames and the status block into host memory, a PHY behind MAC_MI_COM,
  * and a wire to a second model (two NICs back to back).
