@@ -52,6 +52,7 @@ struct nic_stats {
     uint64_t rx_errors;  /* frames the device flagged bad (CRC, length, ...) */
     uint64_t tx_errors;  /* rejected by transmit(): bad length, too many pieces */
     uint64_t tx_busy;    /* transmit() found the ring full */
+    uint64_t resets;     /* the driver restarted a device that had stopped */
 };
 
 struct nic_link {

@@ -9,7 +9,15 @@
  * host-coalescing engine DMAs into memory, and answers with mailbox writes. Send ring,
  * standard receive producer ring (plus the jumbo producer ring where the part has one) and the
  * receive return ring all live in host memory. The fast path (transmit, flush, tx_reclaim,
- * poll) reads no register; link() and close() are the slow path.
+ * poll) reads no register, except the liveness check below, at most once a second; link()
+ * and close() are the slow path.
+ *
+ * Liveness: a DMA error disables the write-DMA engine and the chip goes quiet for good (no
+ * status block, no received frames). poll() looks once a second (and when sent frames stay
+ * unfinished): if write DMA is off it resets and reopens the chip with the same settings,
+ * counted in stats.resets and logged, as Linux's tg3_timer schedules a reset on a dead
+ * write-DMA engine; a status block that stops moving with work pending first gets a
+ * coalescing "now" kick, as Linux gives one.
  *
  * Facts (register offsets, bits, init order, per-part quirks) come from the public Linux and
  * iPXE tg3 drivers; docs/tg3.md lists the supported parts and the part-specific steps.
@@ -136,13 +144,85 @@ static int tg3_open(struct nic *nic, const struct nic_config *cfg)
         return err;
     }
     if ((err = tg3_reset_hw(tp))) {
-        tg3_halt(tp);
+        tg3_halt(tp, TG3_RESET_SHUTDOWN);
         tg3_free_rings(tp);
         return err;
     }
     tp->is_open = true;
+    tp->dead = false;
+    tp->live_check_ns = tp->live_progress_ns = time_ns();
+    tp->heartbeat_ns = 0;
+    tp->live_kicks = tp->tx_done_frames = 0;
     nic->mtu = mtu;
     return NIC_OK;
+}
+
+static void tg3_fold_drops(struct tg3 *tp);
+
+/* Reset and reopen a chip that stopped, keeping the settings of the last open(). Frames in
+ * flight are lost (the caller's protocol retransmits); received frames not yet polled too. */
+static void tg3_restart(struct tg3 *tp, const char *why)
+{
+    unsigned lost = tp->tx_frames_inflight;
+    tp->nic->stats.resets++;
+    tg3_log(tp, "chip stopped (%s): reset #%llu, %u frames in flight lost", why,
+            (unsigned long long)tp->nic->stats.resets, lost);
+    tg3_fold_drops(tp);
+    tg3_halt(tp, TG3_RESET_SHUTDOWN);
+    tg3_free_rings(tp);
+    tp->is_open = false;
+    int err = tg3_alloc_rings(tp);
+    if (!err) err = tg3_reset_hw(tp);
+    if (err) {
+        tg3_log(tp, "restart failed: the device stays stopped");
+        tg3_halt(tp, TG3_RESET_SHUTDOWN);
+        tg3_free_rings(tp);
+        tp->dead = true;
+        return;
+    }
+    tp->is_open = true;
+    tp->link = (struct nic_link){false, 0, false};
+    tp->live_progress_ns = tp->live_check_ns = time_ns();
+    tp->live_kicks = 0;
+}
+
+#define TG3_LIVE_PERIOD_NS 1000000000ull /* the once-a-second look */
+#define TG3_STALL_NS       200000000ull  /* sent frames unfinished this long: look now */
+
+/* Called from poll(): cheap (clock and status block) unless a look is due. */
+static void tg3_check_alive(struct tg3 *tp)
+{
+    uint64_t now = time_ns();
+    uint32_t stamp = tp->status->idx[0].tx_consumer | (uint32_t)tp->status->idx[0].rx_producer
+                                                          << 16;
+    if (stamp != tp->live_stamp) {
+        tp->live_stamp = stamp;
+        tp->live_progress_ns = now;
+        tp->live_kicks = 0;
+    }
+    bool stalled = tp->tx_frames_inflight && tp->tx_flushed != tp->tx_cons &&
+                   now - tp->live_progress_ns >= TG3_STALL_NS;
+    if (!stalled && now - tp->live_check_ns < TG3_LIVE_PERIOD_NS) return;
+    tp->live_check_ns = now;
+
+    if (!(tr32(tp, WDMAC_MODE) & TG3_MODE_ENABLE)) {
+        tg3_restart(tp, "write DMA disabled");
+        return;
+    }
+    if (stalled) {
+        if (tp->live_kicks++ < 3) {
+            tw32(tp, HOSTCC_MODE, tp->coalesce_mode | HOSTCC_MODE_ENABLE | HOSTCC_MODE_NOW);
+            tp->live_progress_ns = now;
+        } else {
+            tg3_restart(tp, "status block does not move");
+            return;
+        }
+    }
+    if (tp->rdma_len_wa && tp->tx_done_frames > TG3_NUM_RDMA_CHANNELS) {
+        tw32(tp, TG3_LSO_RD_DMA_CRPTEN_CTRL, tp->lso_rd_dma_ctrl); /* lengths are sane now */
+        tp->rdma_len_wa = false;
+    }
+    tg3_asf_heartbeat(tp);
 }
 
 /* Frames go out as drivers/nic.h plans them; the part adds a per-descriptor length limit
@@ -151,6 +231,7 @@ static int tg3_transmit(struct nic *nic, const struct nic_iov *iov, unsigned nio
 {
     struct tg3 *tp = nic->priv;
 
+    if (tp->dead) return -NIC_ENODEV;
     if (!tp->link.up) {
         /* Only while the link is believed down does transmit look at the chip (slow path):
          * frames would be lost on a dead wire, so say so. */
@@ -214,6 +295,7 @@ static unsigned tg3_tx_reclaim(struct nic *nic)
         if (tp->tx_frame_end[slot]) {
             tp->tx_frame_end[slot] = 0;
             tp->tx_frames_inflight--;
+            tp->tx_done_frames++;
         }
     }
     return tp->tx_frames_inflight;
@@ -244,6 +326,9 @@ static int tg3_poll(struct nic *nic, nic_rx_fn fn, void *ctx, unsigned budget)
     struct tg3 *tp = nic->priv;
     int done = 0;
 
+    if (tp->dead) return 0;
+    tg3_check_alive(tp);
+    if (!tp->is_open) return 0;
     if (tp->status->status & SD_STATUS_LINK_CHG) {
         tp->status->status &= ~SD_STATUS_LINK_CHG;
         tg3_link_update(tp); /* rare: the slow path only when the chip flagged a change */
@@ -268,8 +353,7 @@ static int tg3_poll(struct nic *nic, nic_rx_fn fn, void *ctx, unsigned budget)
         }
         const struct tg3_rx_bd *posted = jumbo ? &tp->rx_jmb[idx].std : &tp->rx_std[idx];
         uint32_t cap = jumbo ? TG3_RX_JMB_DMA_SZ : tp->std_buf_size;
-        if ((d->err_vlan & RXD_ERR_MASK) &&
-            (d->err_vlan & RXD_ERR_MASK) != RXD_ERR_ODD_NIBBLE_RCVD_MII)
+        if (d->err_vlan & RXD_ERR_MASK) /* odd nibble (MII) is not in the mask: not an error */
             nic->stats.rx_errors++;
         else if (len < NIC_ETH_HLEN + TG3_ETH_FCS || len > cap)
             nic->stats.rx_errors++;
@@ -306,8 +390,13 @@ static void tg3_fold_drops(struct tg3 *tp)
 static int tg3_link(struct nic *nic, struct nic_link *out)
 {
     struct tg3 *tp = nic->priv;
+    if (tp->dead) {
+        *out = (struct nic_link){false, 0, false};
+        return -NIC_ENODEV;
+    }
     tg3_link_update(tp);
     tg3_fold_drops(tp);
+    tg3_asf_heartbeat(tp);
     *out = tp->link;
     return NIC_OK;
 }
@@ -315,8 +404,12 @@ static int tg3_link(struct nic *nic, struct nic_link *out)
 static void tg3_close(struct nic *nic)
 {
     struct tg3 *tp = nic->priv;
+    if (tp->dead) {
+        tp->dead = false;
+        return;
+    }
     tg3_fold_drops(tp);
-    tg3_halt(tp); /* stops every engine before the rings go away */
+    tg3_halt(tp, TG3_RESET_SHUTDOWN); /* stops every engine before the rings go away */
     tg3_free_rings(tp);
     tp->is_open = false;
     tp->link = (struct nic_link){false, 0, false};
@@ -346,7 +439,7 @@ static int tg3_probe(struct nic *nic, const struct pci_dev *pci, const struct ni
 
     int err = tg3_get_invariants(tp, regs);
     if (!err) {
-        err = tg3_halt(tp);
+        err = tg3_halt(tp, TG3_RESET_INIT);
         if (!err && !tg3_read_mac(tp, nic->mac)) {
             tg3_log(tp, "no valid MAC address in SRAM or MAC_ADDR_0");
             err = -NIC_ENODEV;

@@ -150,6 +150,8 @@ int tg3_get_invariants(struct tg3 *tp, volatile void *regs)
         tp->chip_rev_id =
             pci_read32(pci, gen2 ? TG3PCI_GEN2_PRODID_ASICREV : TG3PCI_PRODID_ASICREV) & 0x0fffffff;
     }
+    if (tp->chip_rev_id == CHIPREV_ID_5717_C0) /* a 5720 A0 inside (Linux) */
+        tp->chip_rev_id = CHIPREV_ID_5720_A0;
     tp->asic = TG3_ASIC_REV(tp->chip_rev_id);
     tp->ret_ring_size = TG3_RX_RET_RING_SIZE_5705;
     if (!tg3_classify(tp)) {
@@ -169,6 +171,21 @@ int tg3_get_invariants(struct tg3 *tp, volatile void *regs)
             return -NIC_ENODEV;
         }
         tp->pcix_mode = !(pcistate & PCISTATE_CONV_PCI_MODE);
+    }
+
+    /* Parts with an APE (management processor) have its registers in BAR 2 (Linux maps it
+     * by device ID). Without them the shared PHY and reset cannot be arbitrated. */
+    static const uint16_t ape_ids[] = {0x1680, 0x1681, 0x1655, 0x1656, 0x1657, 0x165f};
+    for (size_t i = 0; i < sizeof(ape_ids) / sizeof(ape_ids[0]); i++)
+        if (pci->device == ape_ids[i]) tp->ape = true;
+    if (tp->ape) {
+        uint64_t size = 0, base = pci_bar(pci, 2, &size);
+        if (!base || size < 0x10000) {
+            tg3_log(tp, "APE registers (BAR 2) missing: cannot share the PHY with the "
+                        "management firmware, refusing the device");
+            return -NIC_ENODEV;
+        }
+        tp->aperegs = (volatile void *)(uintptr_t)base;
     }
 
     /* From here on the device is ours. */
@@ -220,7 +237,36 @@ int tg3_get_invariants(struct tg3 *tp, volatile void *regs)
             return -NIC_ENODEV;
         }
         tp->eeprom_wp = (cfg & NIC_SRAM_DATA_CFG_EEPROM_WP) != 0;
+        tp->is_nic = !tp->eeprom_wp;
         tp->asf = (cfg & NIC_SRAM_DATA_CFG_ASF_ENABLE) != 0;
+        switch (cfg & NIC_SRAM_DATA_CFG_LED_MODE_MASK) { /* what the board wires the LEDs to */
+        case NIC_SRAM_DATA_CFG_LED_MODE_MAC:
+            tp->led_ctrl = LED_CTRL_MODE_MAC;
+            break;
+        case NIC_SRAM_DATA_CFG_LED_MODE_PHY_2:
+            tp->led_ctrl = LED_CTRL_MODE_PHY_2;
+            break;
+        default:
+            tp->led_ctrl = LED_CTRL_MODE_PHY_1;
+            break;
+        }
+    } else {
+        tp->led_ctrl = LED_CTRL_MODE_PHY_1;
+    }
+    tp->asf_handshake = tp->asf && tp->is_5750_plus;
+    tp->nvram = tp->asic != ASIC_REV_5700 && tp->asic != ASIC_REV_5701;
+
+    /* The port number decides the PHY address and the APE PHY lock. On 5717/5719/5720 the
+     * PCI function need not be the port: the bootcode's CPMU status says (Linux). */
+    tp->pci_fn = pci->fn;
+    if (tp->is_5717_plus) {
+        uint32_t st = tg3_read_mem(tp, NIC_SRAM_CPMU_STATUS);
+        if ((st & NIC_SRAM_CPMUSTAT_SIG_MSK) != NIC_SRAM_CPMUSTAT_SIG)
+            st = tr32(tp, TG3_CPMU_STATUS);
+        tp->pci_fn =
+            tp->asic == ASIC_REV_5717
+                ? (st & TG3_CPMU_STATUS_FMSK_5717 ? 1 : 0)
+                : (uint8_t)((st & TG3_CPMU_STATUS_FMSK_5719) >> TG3_CPMU_STATUS_FSHFT_5719);
     }
 
     /* GPIOs: 5700 and write-protected EEPROMs drive GPIO1 high; 5752 has no pull-up on
@@ -235,18 +281,25 @@ int tg3_get_invariants(struct tg3 *tp, volatile void *regs)
     if (tp->asic == ASIC_REV_5761 && !tp->eeprom_wp)
         tp->grc_local_ctrl |= GRC_LCLCTRL_GPIO_OE0 | GRC_LCLCTRL_GPIO_OUTPUT0;
     pci_write32(pci, TG3PCI_MISC_HOST_CTRL, tp->misc_host_ctrl);
-    tw32_wait_f(tp, GRC_LOCAL_CTRL, tp->grc_local_ctrl, 100);
+    /* Only an add-in card's GPIOs are the driver's: on a LAN-on-motherboard design the
+     * bootcode drives them (power switching), and tg3_reset_hw keeps its settings. */
+    if (tp->is_nic) tw32_wait_f(tp, GRC_LOCAL_CTRL, tp->grc_local_ctrl, 100);
 
     tp->mi_mode = tp->cpmu ? MAC_MI_MODE_500KHZ_CONST : MAC_MI_MODE_BASE;
     if (TG3_CHIP_REV(tp->chip_rev_id) != CHIPREV_5700_AX &&
         TG3_CHIP_REV(tp->chip_rev_id) != CHIPREV_5700_BX)
         tp->coalesce_mode = HOSTCC_MODE_32BYTE;
-    tp->phy_addr = tp->is_5717_plus ? (uint8_t)(pci->fn + 1) : TG3_PHY_ADDR;
-    tp->led_ctrl = LED_CTRL_MODE_PHY_1;
+    tp->phy_addr = tp->is_5717_plus ? (uint8_t)(tp->pci_fn + 1) : TG3_PHY_ADDR;
+    /* 5761 A-steps corrupt send descriptors with CLKREQ on at 10/100 Mb/s (Linux). */
+    tp->clkreq_bug = tp->pcie && TG3_CHIP_REV(tp->chip_rev_id) == 0x57610;
 
     /* Byte order of DMA: frame data and descriptors as a little-endian host lays them out. */
     tp->grc_mode = GRC_MODE_WSWAP_DATA | GRC_MODE_BSWAP_DATA;
     if (!TG3_FAULT(TG3_FAULT_NO_DESC_WORD_SWAP)) tp->grc_mode |= GRC_MODE_WSWAP_NONFRM_DATA;
+    if (tp->asic == ASIC_REV_5720) /* bootcode settings of the 5720's extra DMA paths */
+        tp->grc_mode |=
+            tr32(tp, GRC_MODE) & (GRC_MODE_BSWAP_B2HRX_DATA | GRC_MODE_WSWAP_B2HRX_DATA |
+                                  GRC_MODE_B2HRX_ENABLE | GRC_MODE_HTX2B_ENABLE);
     tw32(tp, GRC_MODE, (tr32(tp, GRC_MODE) & GRC_MODE_HOST_STACKUP) | tp->grc_mode);
     tg3_switch_clocks(tp);
     tw32(tp, TG3PCI_MEM_WIN_BASE_ADDR, 0);
@@ -256,7 +309,8 @@ int tg3_get_invariants(struct tg3 *tp, volatile void *regs)
     }
     delay_us(50);
     tg3_dma_rwctrl(tp);
-    tw32(tp, TG3PCI_DMA_RW_CTRL, tp->dma_rwctrl);
+    /* 5717 and later keep the bootcode's value; tg3_reset_hw adjusts two bits of it. */
+    if (!tp->is_5717_plus) tw32(tp, TG3PCI_DMA_RW_CTRL, tp->dma_rwctrl);
     return NIC_OK;
 }
 

@@ -70,10 +70,12 @@ static int tg3_abort_hw(struct tg3 *tp)
     return err ? -NIC_ETIMEDOUT : NIC_OK;
 }
 
-/* ASF management firmware must be paused before a reset (Linux tg3_stop_fw). */
+/* ASF management firmware must be paused before a reset (Linux tg3_stop_fw). The APE
+ * firmware is not the ASF firmware: it learns about resets from the driver-state messages
+ * and the GRC lock, and takes no pause command. */
 static void tg3_stop_fw(struct tg3 *tp)
 {
-    if (!tp->asf) return;
+    if (!tp->asf || tp->ape) return;
     for (int pass = 0; pass < 2; pass++) {
         for (int i = 0; i < 250 && (tr32(tp, GRC_RX_CPU_EVENT) & GRC_RX_CPU_DRIVER_EVENT); i++)
             delay_us(10);
@@ -88,18 +90,43 @@ static bool tg3_bootcode_done(struct tg3 *tp)
     return tg3_read_mem(tp, NIC_SRAM_FIRMWARE_MBOX) == (uint32_t)~NIC_SRAM_FIRMWARE_MBOX_MAGIC1;
 }
 
+/* 5717/5719/5720 may run the MAC clock slowly (link-aware power saving); the bootcode then
+ * needs longer than the driver waits. Force full speed across the reset, restore after
+ * (Linux tg3_override_clk / tg3_restore_clk). */
+static void tg3_override_clk(struct tg3 *tp, bool on)
+{
+    if (tp->asic == ASIC_REV_5717) {
+        uint32_t v = tr32(tp, TG3_CPMU_CLCK_ORIDE_EN);
+        tw32(tp, TG3_CPMU_CLCK_ORIDE_EN,
+             on ? v | CPMU_CLCK_ORIDE_MAC_CLCK_ORIDE_EN : v & ~CPMU_CLCK_ORIDE_MAC_CLCK_ORIDE_EN);
+    } else if (tp->asic == ASIC_REV_5719 || tp->asic == ASIC_REV_5720) {
+        uint32_t v = tr32(tp, TG3_CPMU_CLCK_ORIDE);
+        tw32(tp, TG3_CPMU_CLCK_ORIDE,
+             on ? v | CPMU_CLCK_ORIDE_MAC_ORIDE_EN : v & ~CPMU_CLCK_ORIDE_MAC_ORIDE_EN);
+    }
+}
+
 /* Core-clock reset and the firmware handshake (Linux tg3_chip_reset). */
 static int tg3_chip_reset(struct tg3 *tp)
 {
+    int err = tg3_nvram_lock(tp); /* the reset releases it */
+    if (err) return err;
+    if ((err = tg3_ape_lock(tp, TG3_APE_LOCK_GRC))) return err;
     tp->pci_cmd = pci_read16(tp->pci, PCI_COMMAND);
     if (tp->asic == ASIC_REV_5752 || tp->is_5755_plus) tw32(tp, GRC_FASTBOOT_PC, 0);
     if (tp->status) memset((void *)tp->status, 0, TG3_STATUS_BLOCK_SIZE);
 
     uint32_t val = GRC_MISC_CFG_CORECLK_RESET;
+    /* PCIe parts before the 5717 may come up in PCIe 1.1 mode with scrambling: force 1.0a,
+     * which the reset's link retraining needs (Linux tg3_chip_reset). */
+    if (tp->pcie && !tp->is_5717_plus &&
+        tr32(tp, TG3_PCIE_PHY_TSTCTL) == (TG3_PCIE_PHY_TSTCTL_PCIE10 | TG3_PCIE_PHY_TSTCTL_PSCRAM))
+        tw32(tp, TG3_PCIE_PHY_TSTCTL, TG3_PCIE_PHY_TSTCTL_PSCRAM);
     if (tp->pcie && tp->chip_rev_id != CHIPREV_ID_5750_A0) {
         tw32(tp, GRC_MISC_CFG, GRC_MISC_CFG_PCIE_RESET_BIT);
         val |= GRC_MISC_CFG_PCIE_RESET_BIT;
     }
+    tg3_override_clk(tp, true);
     if (tp->is_5705_plus && !tp->cpmu) val |= GRC_MISC_CFG_KEEP_GPHY_POWER;
     tw32(tp, GRC_MISC_CFG, val);
 
@@ -129,6 +156,7 @@ static int tg3_chip_reset(struct tg3 *tp)
         uint16_t cmd = pci_read16(tp->pci, tp->pcix_cap + TG3_PCIX_CMD);
         pci_write16(tp->pci, tp->pcix_cap + TG3_PCIX_CMD, cmd & ~TG3_PCIX_CMD_ERO);
     }
+    tg3_ape_unlock(tp, TG3_APE_LOCK_GRC);
 
     /* SRAM (and so the firmware mailbox) is unreachable until the arbiter runs. */
     if (!TG3_FAULT(TG3_FAULT_SKIP_MEMARB)) {
@@ -140,7 +168,8 @@ static int tg3_chip_reset(struct tg3 *tp)
     for (i = 0; i < TG3_FW_POLL_LOOPS && !tg3_bootcode_done(tp); i++)
         delay_us(TG3_FW_POLL_US);
     if (i == TG3_FW_POLL_LOOPS && !tp->fw_missing_reported) {
-        /* Some boards carry no bootcode; Linux carries on as well. */
+        /* Some boards carry no bootcode; Linux carries on as well. A bootcode slowed by a
+         * low MAC clock is prevented by the clock override above. */
         tg3_log(tp, "no firmware answered the reset handshake, continuing");
         tp->fw_missing_reported = true;
     }
@@ -155,14 +184,7 @@ static int tg3_chip_reset(struct tg3 *tp)
     if (tp->pcie && tp->chip_rev_id != CHIPREV_ID_5750_A0 && !tp->is_5717_plus)
         tw32(tp, TG3_PCIE_TLDLPL_PORT,
              tr32(tp, TG3_PCIE_TLDLPL_PORT) | TG3_PCIE_TL_TRANSACTION_FIX);
-    if (tp->asic == ASIC_REV_5720)
-        tw32(tp, TG3_CPMU_CLCK_ORIDE,
-             tr32(tp, TG3_CPMU_CLCK_ORIDE) & ~CPMU_CLCK_ORIDE_MAC_ORIDE_EN);
-    if (tp->cpmu) {
-        tw32(tp, TG3_CPMU_D0_CLCK_POLICY, 0);
-        tw32(tp, TG3_CPMU_CLCK_ORIDE_EN,
-             tr32(tp, TG3_CPMU_CLCK_ORIDE_EN) | CPMU_CLCK_ORIDE_MAC_CLCK_ORIDE_EN);
-    }
+    tg3_override_clk(tp, false);
 
     /* The bootcode may have (re)started management firmware. */
     tp->asf = tg3_read_mem(tp, NIC_SRAM_DATA_SIG) == NIC_SRAM_DATA_SIG_MAGIC &&
@@ -189,16 +211,16 @@ void tg3_set_mac_addr(struct tg3 *tp)
     tw32(tp, MAC_TX_BACKOFF_SEED, (m[0] + m[1] + m[2] + m[3] + m[4] + m[5]) & TX_BACKOFF_SEED_MASK);
 }
 
-/* Full stop: pause firmware, sign the mailbox, stop DMA, reset (Linux tg3_halt). */
-int tg3_halt(struct tg3 *tp)
+/* Full stop: pause firmware, sign the mailboxes, stop DMA, reset (Linux tg3_halt). */
+int tg3_halt(struct tg3 *tp, enum tg3_reset_kind kind)
 {
     tg3_stop_fw(tp);
-    if (!TG3_FAULT(TG3_FAULT_SKIP_FW_SIGNATURE))
-        tg3_write_mem(tp, NIC_SRAM_FIRMWARE_MBOX, NIC_SRAM_FIRMWARE_MBOX_MAGIC1);
+    if (!TG3_FAULT(TG3_FAULT_SKIP_FW_SIGNATURE)) tg3_sig_pre_reset(tp, kind);
     bool running = tp->blocks_running || (tr32(tp, HOSTCC_MODE) & HOSTCC_MODE_ENABLE) ||
                    (tr32(tp, WDMAC_MODE) & TG3_MODE_ENABLE);
     if (running && !TG3_FAULT(TG3_FAULT_SKIP_ABORT)) tg3_abort_hw(tp);
     int err = tg3_chip_reset(tp);
+    if (!err) tg3_sig_post_reset(tp, kind);
     if (tp->nic->mac[0] | tp->nic->mac[1] | tp->nic->mac[2] | tp->nic->mac[3] | tp->nic->mac[4] |
         tp->nic->mac[5])
         tg3_set_mac_addr(tp);
@@ -272,7 +294,7 @@ int tg3_reset_hw(struct tg3 *tp)
     int err;
 
     tg3_disable_ints(tp);
-    if ((err = tg3_halt(tp))) return err;
+    if ((err = tg3_halt(tp, TG3_RESET_INIT))) return err;
 
     if (!tp->cpmu) {
         if (!tp->pcie) tp->pci_clock_ctrl |= CLOCK_CTRL_DELAY_PCI_GRANT;
@@ -394,7 +416,7 @@ int tg3_reset_hw(struct tg3 *tp)
     if (tp->asic == ASIC_REV_5720) rdmac |= tr32(tp, RDMAC_MODE) & RDMAC_MODE_H2BNC_VLAN_DET;
     if (tp->asic == ASIC_REV_5761 || tp->is_5717_plus) {
         uint32_t v = tr32(tp, TG3_RDMA_RSRVCTRL_REG);
-        if (tp->asic == ASIC_REV_5719 || tp->asic == ASIC_REV_5720) {
+        if (tp->chip_rev_id == CHIPREV_ID_5719_A0) { /* others keep the bootcode's FIFO */
             v &= ~(TG3_RDMA_RSRVCTRL_TXMRGN_MASK | TG3_RDMA_RSRVCTRL_FIFO_LWM_MASK |
                    TG3_RDMA_RSRVCTRL_FIFO_HWM_MASK);
             v |= TG3_RDMA_RSRVCTRL_TXMRGN_320B | TG3_RDMA_RSRVCTRL_FIFO_LWM_1_5K |
@@ -444,9 +466,22 @@ int tg3_reset_hw(struct tg3 *tp)
 
     tp->mac_mode = MAC_MODE_TXSTAT_ENABLE | MAC_MODE_RXSTAT_ENABLE | MAC_MODE_TDE_ENABLE |
                    MAC_MODE_RDE_ENABLE | MAC_MODE_FHDE_ENABLE | MAC_MODE_PORT_MODE_GMII;
+    if (tp->ape) /* the management firmware keeps its side-band traffic */
+        tp->mac_mode |= MAC_MODE_APE_TX_EN | MAC_MODE_APE_RX_EN;
     if (!tp->is_5705_plus && tp->asic != ASIC_REV_5700) tp->mac_mode |= MAC_MODE_LINK_POLARITY;
     tw32_f(tp, MAC_MODE, tp->mac_mode | MAC_MODE_RXSTAT_CLEAR | MAC_MODE_TXSTAT_CLEAR);
     delay_us(40);
+    if (!tp->is_nic) {
+        /* LAN-on-motherboard: the bootcode set the GPIOs (power switching, PHY) after the
+         * reset; keep them (Linux tg3_reset_hw). GPIO1 stays driven for write protection. */
+        uint32_t gpio = GRC_LCLCTRL_GPIO_OE0 | GRC_LCLCTRL_GPIO_OE1 | GRC_LCLCTRL_GPIO_OE2 |
+                        GRC_LCLCTRL_GPIO_OUTPUT0 | GRC_LCLCTRL_GPIO_OUTPUT1 |
+                        GRC_LCLCTRL_GPIO_OUTPUT2;
+        if (tp->asic == ASIC_REV_5752) gpio |= GRC_LCLCTRL_GPIO_OE3 | GRC_LCLCTRL_GPIO_OUTPUT3;
+        if (tp->asic == ASIC_REV_5755) gpio |= GRC_LCLCTRL_GPIO_UART_SEL;
+        tp->grc_local_ctrl = (tp->grc_local_ctrl & ~gpio) | (tr32(tp, GRC_LOCAL_CTRL) & gpio);
+        if (tp->eeprom_wp) tp->grc_local_ctrl |= GRC_LCLCTRL_GPIO_OE1 | GRC_LCLCTRL_GPIO_OUTPUT1;
+    }
     tw32_f(tp, GRC_LOCAL_CTRL, tp->grc_local_ctrl);
     delay_us(100);
 
@@ -466,6 +501,20 @@ int tg3_reset_hw(struct tg3 *tp)
     }
     tw32_f(tp, RDMAC_MODE, rdmac);
     delay_us(40);
+    if (tp->asic == ASIC_REV_5719 || tp->asic == ASIC_REV_5720) {
+        /* After power-on the read-DMA channels may hold stale lengths that stall the first
+         * frames; the workaround bit stays on until a few frames went out (Linux). */
+        tp->rdma_len_wa = false;
+        for (unsigned c = 0; c < TG3_NUM_RDMA_CHANNELS; c++)
+            if (tr32(tp, TG3_RDMA_LENGTH + c * 4) > TG3_MAX_MTU_JUMBO) tp->rdma_len_wa = true;
+        if (tp->rdma_len_wa) {
+            tp->lso_rd_dma_ctrl = tr32(tp, TG3_LSO_RD_DMA_CRPTEN_CTRL);
+            tw32(tp, TG3_LSO_RD_DMA_CRPTEN_CTRL,
+                 tp->lso_rd_dma_ctrl |
+                     (tp->asic == ASIC_REV_5719 ? TG3_LSO_RD_DMA_TX_LENGTH_WA_5719
+                                                : TG3_LSO_RD_DMA_TX_LENGTH_WA_5720));
+        }
+    }
 
     tw32(tp, RCVDCC_MODE, TG3_MODE_ENABLE | RCVDCC_MODE_ATTN_ENABLE);
     if (!tp->is_5705_plus) tw32(tp, MBFREE_MODE, TG3_MODE_ENABLE);
@@ -489,10 +538,11 @@ int tg3_reset_hw(struct tg3 *tp)
     delay_us(100);
 
     /* Receive filter: our address (all four slots) and broadcast; no multicast (hash all
-     * zero), not promiscuous; VLAN tags stay in the frame. */
+     * zero), not promiscuous; VLAN tags stay in the frame, except with ASF firmware, which
+     * needs them stripped (Linux __tg3_set_rx_mode). */
     for (int r = 0; r < 4; r++)
         tw32(tp, MAC_HASH_REG_0 + r * 4, 0);
-    tp->rx_mode = RX_MODE_ENABLE | RX_MODE_KEEP_VLAN_TAG;
+    tp->rx_mode = RX_MODE_ENABLE | (tp->asf ? 0 : RX_MODE_KEEP_VLAN_TAG);
     if (tp->is_5755_plus) tp->rx_mode |= RX_MODE_IPV6_CSUM_ENABLE;
     tw32_f(tp, MAC_RX_MODE, tp->rx_mode);
     delay_us(10);
@@ -519,5 +569,6 @@ int tg3_reset_hw(struct tg3 *tp)
         return err;
     }
     tw32_f(tp, MAC_EVENT, MAC_EVENT_LNKSTATE_CHANGED);
+    tg3_ape_driver_state(tp, TG3_RESET_INIT);
     return NIC_OK;
 }

@@ -1,9 +1,11 @@
 /*
  * drivers/tg3_int.h — the tg3 driver's private header: driver state, register and SRAM
- * access, and the functions its four files share. The driver is split the way the chip's
- * programming is: tg3.c (rings, the nic_ops data path, probe), tg3_chip.c (what the part is,
- * its PCI setup and clocks), tg3_hw.c (stop, reset, and the init sequence), tg3_phy.c (the
- * MII PHY and link). Register facts: drivers/tg3.h. Tested by tests/tg3/ (`make unit-test`).
+ * access, and the functions its files share. The driver is split the way the chip's
+ * programming is: tg3.c (rings, the nic_ops data path, liveness, probe), tg3_chip.c (what the
+ * part is, its PCI setup and clocks), tg3_hw.c (stop, reset, and the init sequence),
+ * tg3_phy.c (the MII PHY and link), tg3_fw.c (what the driver tells the firmware on the chip:
+ * APE locks and driver state, ASF handshake and heartbeat, NVRAM arbitration). Register facts:
+ * drivers/tg3.h. Tested by tests/tg3/ (`make unit-test`).
  */
 #ifndef PORTO_TG3_INT_H
 #define PORTO_TG3_INT_H
@@ -44,6 +46,7 @@
 #define TG3_FW_POLL_US     10
 #define TG3_FW_POLL_LOOPS  100000 /* 1 s, as Linux tg3_poll_fw */
 #define TG3_STOP_LOOPS     1000   /* x 100 us */
+#define TG3_MAX_MTU_JUMBO  9000   /* TG3_RDMA_LENGTH above this is stale (5719/5720) */
 
 #define tg3_log(tp, ...) nic_log("tg3", (tp)->pci, __VA_ARGS__)
 
@@ -69,10 +72,18 @@ struct tg3 {
     bool short_dma_bug;    /* no send descriptor of 8 bytes or less */
     bool use_jumbo_bdflag; /* 5717+: frames above 1518 bytes carry TXD_FLAG_JMB_PKT */
     bool asf, eeprom_wp, fw_missing_reported;
+    bool is_nic;        /* add-in card (EEPROM not write-protected): GPIOs are ours to set */
+    bool asf_handshake; /* ASF on 5750 and later: driver-state mailbox START/UNLOAD */
+    bool ape;           /* APE management processor: locks and driver-state messages */
+    bool nvram;         /* NVRAM arbitration exists (not 5700/5701) */
+    bool clkreq_bug;    /* 5761: CLKREQ off at 10/100 Mb/s */
+    bool rdma_len_wa;   /* 5719/5720: stale read-DMA lengths, workaround bit set */
+    volatile void *aperegs;
+    uint8_t pci_fn; /* port number: CPMU status on 5717/5719/5720, else PCI function */
     uint8_t pcie_cap, pcix_cap, pm_cap, phy_addr, cacheline, latency;
     unsigned std_ring_size, jmb_ring_size, ret_ring_size, rx_std_max_post, tx_dma_limit;
     uint32_t misc_host_ctrl, grc_mode, grc_local_ctrl, dma_rwctrl, coalesce_mode, mi_mode;
-    uint32_t pci_clock_ctrl, mac_mode, rx_mode, tx_mode, led_ctrl;
+    uint32_t pci_clock_ctrl, mac_mode, rx_mode, tx_mode, led_ctrl, lso_rd_dma_ctrl;
     uint16_t pci_cmd;
 
     /* Rings and buffers; valid while open. */
@@ -91,6 +102,12 @@ struct tg3 {
     uint8_t tx_frame_end[TG3_TX_RING_SIZE]; /* 1 on the last descriptor of each frame */
 
     struct nic_link link;
+
+    /* Liveness (tg3.c): the status block must move while work is pending. */
+    uint64_t live_check_ns, live_progress_ns, heartbeat_ns;
+    uint32_t live_stamp;
+    unsigned live_kicks, tx_done_frames;
+    bool dead; /* a restart failed: the device is left stopped */
 };
 
 /* ---- Register, mailbox and SRAM access ---- */
@@ -182,6 +199,18 @@ static inline void *bd_addr(uint32_t hi, uint32_t lo)
     return (void *)(uintptr_t)(((uint64_t)hi << 32) | lo);
 }
 
+/* APE registers (BAR 2). */
+static inline uint32_t ape_rd(struct tg3 *tp, uint32_t off)
+{
+    return mmio_read32(tp->aperegs, off);
+}
+static inline void ape_wr(struct tg3 *tp, uint32_t off, uint32_t v)
+{
+    mmio_write32(tp->aperegs, off, v);
+}
+
+enum tg3_reset_kind { TG3_RESET_INIT, TG3_RESET_SHUTDOWN };
+
 /* tg3_chip.c: what the part is. */
 int tg3_get_invariants(struct tg3 *tp, volatile void *regs);
 bool tg3_read_mac(struct tg3 *tp, uint8_t *mac);
@@ -189,11 +218,21 @@ bool tg3_read_mac(struct tg3 *tp, uint8_t *mac);
 /* tg3_hw.c: stop, reset, init. */
 void tg3_disable_ints(struct tg3 *tp);
 void tg3_set_mac_addr(struct tg3 *tp);
-int tg3_halt(struct tg3 *tp);
+int tg3_halt(struct tg3 *tp, enum tg3_reset_kind kind);
 int tg3_reset_hw(struct tg3 *tp);
 
 /* tg3_phy.c: the PHY and link. */
 int tg3_phy_start(struct tg3 *tp);
 void tg3_link_update(struct tg3 *tp);
+
+/* tg3_fw.c: the firmware on the chip. */
+int tg3_ape_lock(struct tg3 *tp, unsigned lock);
+void tg3_ape_unlock(struct tg3 *tp, unsigned lock);
+unsigned tg3_ape_phy_lock(const struct tg3 *tp);
+void tg3_ape_driver_state(struct tg3 *tp, enum tg3_reset_kind kind);
+void tg3_sig_pre_reset(struct tg3 *tp, enum tg3_reset_kind kind);
+void tg3_sig_post_reset(struct tg3 *tp, enum tg3_reset_kind kind);
+void tg3_asf_heartbeat(struct tg3 *tp);
+int tg3_nvram_lock(struct tg3 *tp);
 
 #endif

@@ -1,11 +1,14 @@
 /*
  * drivers/tg3_phy.c — the tg3's copper PHY behind MAC_MI_COM: clause-22 access, reset and
- * autonegotiation, and making the MAC follow the link the PHY resolved (port mode, duplex,
- * slot time). Slow path only. Facts: Linux tg3_readphy/tg3_setup_copper_phy.
+ * autonegotiation with the per-part PHY fixes Linux makes after a reset (DSP values,
+ * jumbo-frame settings, wirespeed, auto-MDIX), and making the MAC follow the link the PHY
+ * resolved (port mode, duplex, slot time, CLKREQ on 5761 A). Slow path only. Facts: Linux
+ * tg3_readphy/tg3_phy_reset/tg3_setup_copper_phy. On parts with an APE every MII access
+ * holds the APE lock of this port's PHY: the management firmware uses the same PHY.
  */
 #include "drivers/tg3_int.h"
 
-static int tg3_mi_op(struct tg3 *tp, uint32_t frame, uint32_t *out)
+static int tg3_mi_op_locked(struct tg3 *tp, uint32_t frame, uint32_t *out)
 {
     tw32_f(tp, MAC_MI_COM, frame | MI_COM_BUSY);
     for (int i = 0; i < 5000; i++) {
@@ -20,6 +23,16 @@ static int tg3_mi_op(struct tg3 *tp, uint32_t frame, uint32_t *out)
         }
     }
     return -NIC_ETIMEDOUT;
+}
+
+static int tg3_mi_op(struct tg3 *tp, uint32_t frame, uint32_t *out)
+{
+    unsigned lock = tg3_ape_phy_lock(tp);
+    int err = tg3_ape_lock(tp, lock);
+    if (err) return err;
+    err = tg3_mi_op_locked(tp, frame, out);
+    tg3_ape_unlock(tp, lock);
+    return err;
 }
 
 static int tg3_readphy(struct tg3 *tp, unsigned reg, uint32_t *val)
@@ -37,6 +50,61 @@ static int tg3_writephy(struct tg3 *tp, unsigned reg, uint32_t val)
     return tg3_mi_op(tp, frame, &ignored);
 }
 
+/* Broadcom PHY shadow registers behind MII_TG3_AUX_CTRL (Linux tg3_phy_auxctl_*). */
+static int tg3_auxctl_read(struct tg3 *tp, uint32_t sel, uint32_t *val)
+{
+    int err = tg3_writephy(tp, MII_TG3_AUX_CTRL,
+                           sel << MII_TG3_AUXCTL_MISC_RDSEL_SHIFT | MII_TG3_AUXCTL_SHDWSEL_MISC);
+    return err ? err : tg3_readphy(tp, MII_TG3_AUX_CTRL, val);
+}
+
+static int tg3_auxctl_write(struct tg3 *tp, uint32_t sel, uint32_t val)
+{
+    if (sel == MII_TG3_AUXCTL_SHDWSEL_MISC) val |= MII_TG3_AUXCTL_MISC_WREN;
+    return tg3_writephy(tp, MII_TG3_AUX_CTRL, (val & ~7u) | sel);
+}
+
+static void tg3_dsp_write(struct tg3 *tp, uint32_t reg, uint32_t val)
+{
+    tg3_writephy(tp, MII_TG3_DSP_ADDRESS, reg);
+    tg3_writephy(tp, MII_TG3_DSP_RW_PORT, val);
+}
+
+/* The PHY settings Linux tg3_phy_reset makes after every PHY reset, per part:
+ * - BER fix (5705, 5750/5721/5751, 5752, 5714/5715): DSP values that stop CRC errors at
+ *   1000 Mb/s, written with the DSP clock on;
+ * - jitter fix (5761): one DSP value;
+ * - jumbo frames (parts that take them): extended packet length and FIFO elasticity;
+ * - wirespeed (fall back to 100 Mb/s on a two-pair cable) and auto-MDIX (5705 and later).
+ * The 5703/5704/5705 DSP test-pattern reset sequence (tg3_phy_reset_5703_4_5) is not done:
+ * docs/tg3.md lists it as missing. */
+static void tg3_phy_fixups(struct tg3 *tp)
+{
+    uint32_t v = 0;
+    bool ber = tp->is_5705_plus && !tp->is_5755_plus;
+    bool jitter = tp->asic == ASIC_REV_5761;
+    if (ber || jitter) {
+        tg3_auxctl_write(tp, MII_TG3_AUXCTL_SHDWSEL_AUXCTL,
+                         MII_TG3_AUXCTL_ACTL_SMDSP_ENA | MII_TG3_AUXCTL_ACTL_TX_6DB);
+        if (ber) {
+            tg3_dsp_write(tp, 0x201f, 0x2aaa);
+            tg3_dsp_write(tp, 0x000a, 0x0323);
+        } else {
+            tg3_dsp_write(tp, 0x000a, 0x010b);
+        }
+        tg3_auxctl_write(tp, MII_TG3_AUXCTL_SHDWSEL_AUXCTL, MII_TG3_AUXCTL_ACTL_TX_6DB);
+    }
+    if (tp->jumbo_capable) {
+        if (tg3_auxctl_read(tp, MII_TG3_AUXCTL_SHDWSEL_AUXCTL, &v) == NIC_OK)
+            tg3_auxctl_write(tp, MII_TG3_AUXCTL_SHDWSEL_AUXCTL, v | MII_TG3_AUXCTL_ACTL_EXTPKTLEN);
+        if (tg3_readphy(tp, MII_TG3_EXT_CTRL, &v) == NIC_OK)
+            tg3_writephy(tp, MII_TG3_EXT_CTRL, v | MII_TG3_EXT_CTRL_FIFO_ELASTIC);
+    }
+    if (tp->is_5705_plus && tg3_auxctl_read(tp, MII_TG3_AUXCTL_SHDWSEL_MISC, &v) == NIC_OK)
+        tg3_auxctl_write(tp, MII_TG3_AUXCTL_SHDWSEL_MISC,
+                         v | MII_TG3_AUXCTL_MISC_WIRESPD_EN | MII_TG3_AUXCTL_MISC_FORCE_AMDIX);
+}
+
 /* Reset the PHY and restart autonegotiation advertising everything the part can do. */
 int tg3_phy_start(struct tg3 *tp)
 {
@@ -49,6 +117,7 @@ int tg3_phy_start(struct tg3 *tp)
         delay_us(10);
     }
     if (v & BMCR_RESET) return -NIC_ETIMEDOUT;
+    tg3_phy_fixups(tp);
     (void)tg3_readphy(tp, MII_TG3_ISTAT, &v); /* clear latched PHY events */
     tg3_writephy(tp, MII_TG3_IMASK, 0xffff);  /* and never raise one: we poll */
     tg3_writephy(tp, MII_ADVERTISE,
@@ -119,6 +188,12 @@ void tg3_link_update(struct tg3 *tp)
                MAC_STATUS_LNKSTATE_CHANGED);
     tw32_f(tp, MAC_EVENT, MAC_EVENT_LNKSTATE_CHANGED);
 
+    if (tp->clkreq_bug && tp->pcie_cap) { /* "prevent send BD corruption" (Linux) */
+        uint16_t lnk = pci_read16(tp->pci, tp->pcie_cap + TG3_PCIE_LNKCTL);
+        uint16_t want = (now.up && now.speed_mbps < 1000) ? lnk & ~TG3_PCIE_LNKCTL_CLKREQ_EN
+                                                          : lnk | TG3_PCIE_LNKCTL_CLKREQ_EN;
+        if (want != lnk) pci_write16(tp->pci, tp->pcie_cap + TG3_PCIE_LNKCTL, want);
+    }
     if (now.up != tp->link.up || now.speed_mbps != tp->link.speed_mbps ||
         now.full_duplex != tp->link.full_duplex) {
         if (now.up)

@@ -122,6 +122,27 @@ static void cfg_put(struct tg3_model *m, unsigned off, uint32_t v, unsigned size
     memcpy(m->cfgspace + off, &v, size);
 }
 
+bool cfg_is_pcie(const struct tg3_model *m)
+{
+    return cfg32(m, M_CAP_PCIE) != 0;
+}
+uint16_t cfg_get16(const struct tg3_model *m, unsigned off)
+{
+    return (uint16_t)(cfg32(m, off) >> ((off & 2) * 8));
+}
+void cfg_set16(struct tg3_model *m, unsigned off, uint16_t v)
+{
+    cfg_put(m, off, v, 2);
+}
+void cfg_set32(struct tg3_model *m, unsigned off, uint32_t v)
+{
+    cfg_put(m, off, v, 4);
+}
+void mdl_sram_put(struct tg3_model *m, uint32_t off, uint32_t v)
+{
+    sram_put(m, off, v);
+}
+
 static void classify(struct tg3_model *m)
 {
     uint32_t a = m->asic = m->chip_rev_id >> 12;
@@ -186,6 +207,7 @@ static void bootcode_finish(struct tg3_model *m)
     sram_put(m, M_SRAM_MAC_LO, m->cfg.no_mac_mailbox ? 0 : lo);
     mdl_set_reg(m, M_MAC_ADDR0_HI, hi);
     mdl_set_reg(m, M_MAC_ADDR0_LO, lo);
+    mdl_board_bootcode(m);
 }
 
 static void reset_registers(struct tg3_model *m)
@@ -206,7 +228,7 @@ static void core_reset(struct tg3_model *m)
         mdl_violation(m, "core-clock reset while the read/write DMA engines run "
                          "(Linux stops every block first: tg3_abort_hw)");
     /* Rule: pause ASF firmware first. Source: Linux tg3_stop_fw (FWCMD_NICDRV_PAUSE_FW). */
-    if (m->cfg.asf && !m->asf_paused)
+    if (m->cfg.asf && !m->ape_fw && !m->asf_paused)
         mdl_violation(m, "core-clock reset while ASF firmware runs (Linux pauses it: tg3_stop_fw)");
     /* Rule: sign the firmware mailbox before a reset. Source: Linux/iPXE
      * tg3_write_sig_pre_reset; the bootcode answers with the complement (tg3_poll_fw). */
@@ -217,6 +239,7 @@ static void core_reset(struct tg3_model *m)
                       "(tg3_write_sig_pre_reset): the bootcode will not signal completion",
                       (unsigned)M_FW_MAGIC);
 
+    mdl_board_reset(m);
     reset_registers(m);
     /* The reset clears memory enable and bus mastering in the command register and the
      * host-control word (Linux tg3_chip_reset: "GRC_MISC_CFG core clock reset will clear the
@@ -232,6 +255,7 @@ static void core_reset(struct tg3_model *m)
     m->boot_running = true;
     m->boot_done_ns = now + (m->cfg.fw_boot_us ? m->cfg.fw_boot_us : 2000) * US;
     m->asf_paused = false;
+    mdl_board_after_reset(m);
 }
 
 /* ------------------------------------------------------------------ rules ---- */
@@ -502,6 +526,7 @@ static uint32_t reg_read(struct tg3_model *m, uint32_t off, bool mmio)
         return sram_read(m, (cfg32(m, M_CFG_MEMWIN_BASE) & ~0x7fffu) + (off - 0x8000));
     }
     uint32_t v = mdl_reg(m, off);
+    if (mdl_board_read(m, off, &v)) return v;
     switch (off) {
     case M_RCVLPC_NO_BD:
     case M_RCVLPC_DISCARDS:
@@ -559,6 +584,7 @@ static void reg_write(struct tg3_model *m, uint32_t off, uint32_t v, bool mmio)
     }
     /* Rule: host coalescing is programmed while stopped. Source: Linux tg3_reset_hw clears
      * HOSTCC_MODE and waits for ENABLE to drop before writing its parameters. */
+    if (mdl_board_write(m, off, v)) return;
     if (hostcc_param(off) && mdl_on(m, M_HOSTCC_MODE))
         mdl_violation(m, "host coalescing register %#x written while the engine runs",
                       (unsigned)off);
@@ -623,6 +649,8 @@ static uint32_t cfg_writable(const struct tg3_model *m, unsigned dword)
     case M_CAP_PCIX:
         return m->pcix_bus ? 0xffff0000 : 0;
     case M_CAP_PCIE + 8:
+        return cfg32(m, M_CAP_PCIE) ? 0x0000ffff : 0;
+    case M_CAP_PCIE + 0x10: /* link control */
         return cfg32(m, M_CAP_PCIE) ? 0x0000ffff : 0;
     default:
         return 0;
@@ -736,6 +764,7 @@ void tg3_model_tick(struct tg3_model *m)
     uint64_t now = tg3_host_now_ns();
     if (m->in_reset && now >= m->reset_ns + RESET_QUIET_NS) m->in_reset = false;
     if (m->boot_running && now >= m->boot_done_ns) bootcode_finish(m);
+    mdl_board_tick(m);
     mdl_phy_tick(m);
     mdl_engines_tick(m);
 }
@@ -772,6 +801,7 @@ struct tg3_model *tg3_model_create(const struct tg3_model_config *cfg, uint8_t p
     /* Power-on: bootcode done (its answer from that boot still in the mailbox), the memory
      * arbiter on, PHY linked up as soon as a cable and a peer are there. */
     reset_registers(m);
+    mdl_board_power_on(m);
     m->boot_answers = true;
     bootcode_finish(m);
     mdl_set_reg(m, M_MEMARB_MODE, M_ENABLE);

@@ -8,6 +8,8 @@
  */
 #include "tg3_model_int.h"
 
+#include <string.h>
+
 #define BMCR           0x00
 #define BMSR           0x01
 #define LPA            0x05
@@ -15,6 +17,9 @@
 #define CTRL1000       0x09
 #define AUX_STAT       0x19
 #define ISTAT          0x1a
+#define AUX_CTRL       0x18
+#define DSP_ADDR       0x17
+#define DSP_RW         0x15
 #define BMCR_RESET     0x8000
 #define BMCR_ANENABLE  0x1000
 #define BMCR_PDOWN     0x0800
@@ -88,6 +93,10 @@ static uint16_t phy_read(struct tg3_model *m, unsigned reg)
         return m->link && mdl_link_speed(m) == 1000 ? 0x3c00 : 0;
     case AUX_STAT:
         return aux_stat(m);
+    case AUX_CTRL:
+        return m->auxctl[m->aux_rdsel & 7];
+    case DSP_RW:
+        return mdl_dsp(m, m->dsp_addr);
     case ISTAT:
         v = m->phy[ISTAT];
         m->phy[ISTAT] = 0; /* clear on read */
@@ -102,6 +111,9 @@ static void phy_write(struct tg3_model *m, unsigned reg, uint16_t v)
     if (reg == BMCR) {
         if (v & BMCR_RESET) {
             phy_defaults(m); /* the reset bit clears itself when done */
+            m->phy_was_reset = true;
+            memset(m->auxctl, 0, sizeof(m->auxctl));
+            m->ndsp = 0;
             restart_autoneg(m);
             return;
         }
@@ -114,6 +126,35 @@ static void phy_write(struct tg3_model *m, unsigned reg, uint16_t v)
         return;
     }
     if (reg == ISTAT || reg == BMSR || reg == AUX_STAT) return; /* read-only */
+    if (reg == AUX_CTRL) { /* shadowed by the low 3 bits (Linux tg3_phy_auxctl_*) */
+        unsigned sel = v & 7;
+        if (sel == 7 && !(v & 0x8000)) {
+            m->aux_rdsel = (v >> 12) & 7; /* a read select */
+            return;
+        }
+        m->auxctl[sel] = v & ~0x8007u;
+        return;
+    }
+    if (reg == DSP_ADDR) {
+        m->dsp_addr = v;
+        return;
+    }
+    if (reg == DSP_RW) {
+        /* Rule: DSP writes need the DSP clock (AUX_CTRL SMDSP_ENA); Linux turns it on around
+         * them (tg3_phy_toggle_auxctl_smdsp). Without it the write is lost. */
+        if (!(m->auxctl[0] & 0x0800)) {
+            mdl_violation(m, "PHY DSP write with the DSP clock off: lost");
+            return;
+        }
+        unsigned i = 0;
+        while (i < m->ndsp && m->dsp[i].addr != m->dsp_addr)
+            i++;
+        if (i == sizeof(m->dsp) / sizeof(m->dsp[0])) return;
+        if (i == m->ndsp) m->ndsp++;
+        m->dsp[i].addr = m->dsp_addr;
+        m->dsp[i].val = v;
+        return;
+    }
     m->phy[reg & 31] = v;
 }
 
@@ -126,7 +167,7 @@ uint32_t mdl_mi_com(struct tg3_model *m, uint32_t v)
         mdl_violation(m, "MAC_MI_COM used while the MAC auto-polls the PHY");
     unsigned addr = (v >> 21) & 0x1f, reg = (v >> 16) & 0x1f;
     uint32_t out = v & ~(uint32_t)(M_MI_START_BUSY | 0xffff);
-    if (addr != m->phy_addr)
+    if (!mdl_board_mi_ok(m, addr) || addr != m->phy_addr)
         return out | M_MI_READ_FAILED | 0xffff; /* nobody answers: the bus floats high */
     if (v & M_MI_CMD_READ) return out | phy_read(m, reg);
     if (v & M_MI_CMD_WRITE) phy_write(m, reg, (uint16_t)v);
@@ -144,6 +185,7 @@ void mdl_phy_tick(struct tg3_model *m)
     bool up = m->cable && m->peer && m->peer->cable && phy_ready(m, now) && phy_ready(m->peer, now);
     if (up == m->link) return;
     m->link = up;
+    if (up) mdl_board_link_up(m);
     if (!up) m->bmsr_link_latched = false;
     m->phy[ISTAT] |= 0x0002; /* link changed */
     /* The MAC notices through its MI status attention, then raises the link event the
