@@ -9,7 +9,7 @@ TG3_COMMON_OBJS := $(patsubst %.c,$(BUILD)/host/%.o,tests/tg3/tg3_model.c \
 	drivers/tg3_phy.c drivers/tg3_fw.c drivers/nic_common.c kernel/format.c)
 
 HOST_TESTS += $(BUILD)/host/tests/tg3/test_tg3_init $(BUILD)/host/tests/tg3/test_tg3_traffic \
-	$(BUILD)/host/tests/tg3/test_tg3_faults
+	$(BUILD)/host/tests/tg3/test_tg3_faults $(BUILD)/host/tests/tg3/test_tg3_board
 
 $(BUILD)/host/tests/tg3/test_tg3_init: $(BUILD)/host/tests/tg3/test_tg3_init.o $(TG3_COMMON_OBJS)
 	$(HOST_CC) -o $@ $^ $(HOST_LIBS)
@@ -17,4 +17,6 @@ $(BUILD)/host/tests/tg3/test_tg3_traffic: $(BUILD)/host/tests/tg3/test_tg3_traff
 		$(TG3_COMMON_OBJS) $(BUILD)/host/apps/linktest/frames.o
 	$(HOST_CC) -o $@ $^ $(HOST_LIBS)
 $(BUILD)/host/tests/tg3/test_tg3_faults: $(BUILD)/host/tests/tg3/test_tg3_faults.o $(TG3_COMMON_OBJS)
+	$(HOST_CC) -o $@ $^ $(HOST_LIBS)
+$(BUILD)/host/tests/tg3/test_tg3_board: $(BUILD)/host/tests/tg3/test_tg3_board.o $(TG3_COMMON_OBJS)
 	$(HOST_CC) -o $@ $^ $(HOST_LIBS)

@@ -43,10 +43,9 @@ void mdl_violation(struct tg3_model *m, const char *fmt, ...)
     vsnprintf(msg, sizeof(msg), fmt, ap);
     va_end(ap);
     m->nviol++;
-    unsigned kept = m->nviol - 1 < M_VIOL_KEPT ? m->nviol - 1 : M_VIOL_KEPT;
-    for (unsigned i = 0; i < kept; i++)
+    for (unsigned i = 0; i < m->nkept; i++)
         if (strcmp(m->viol[i], msg) == 0) return; /* counted, but each message is kept once */
-    if (kept < M_VIOL_KEPT) memcpy(m->viol[kept], msg, sizeof(msg));
+    if (m->nkept < M_VIOL_KEPT) memcpy(m->viol[m->nkept++], msg, sizeof(msg));
     if (getenv("TG3_MODEL_VERBOSE"))
         fprintf(stderr, "tg3 model %02x: violation: %s\n", m->pci.dev, msg);
 }
@@ -58,19 +57,19 @@ unsigned tg3_model_violations(const struct tg3_model *m)
 
 const char *tg3_model_violation(const struct tg3_model *m, unsigned i)
 {
-    return i < M_VIOL_KEPT && i < m->nviol && m->viol[i][0] ? m->viol[i] : NULL;
+    return i < m->nkept ? m->viol[i] : NULL;
 }
 
 bool tg3_model_violated(const struct tg3_model *m, const char *substring)
 {
-    for (unsigned i = 0; i < M_VIOL_KEPT && m->viol[i][0]; i++)
+    for (unsigned i = 0; i < m->nkept; i++)
         if (strstr(m->viol[i], substring)) return true;
     return false;
 }
 
 void tg3_model_print_violations(const struct tg3_model *m)
 {
-    for (unsigned i = 0; i < M_VIOL_KEPT && m->viol[i][0]; i++)
+    for (unsigned i = 0; i < m->nkept; i++)
         fprintf(stderr, "  model %02x violation: %s\n", m->pci.dev, m->viol[i]);
 }
 
@@ -567,6 +566,7 @@ static void reg_write(struct tg3_model *m, uint32_t off, uint32_t v, bool mmio)
         }
     }
     if (off < 0x100) {
+        mdl_board_write(m, off, v);
         cfg_store(m, off, v, 4);
         return;
     }
@@ -723,6 +723,7 @@ void tg3_model_cfg_write(struct tg3_model *m, unsigned off, uint32_t v, unsigned
             mbox_write(m, dword == M_CFG_STD_PROD_ALIAS ? M_MB_STD_PROD : M_MB_RET_CONS, v);
         return;
     }
+    if ((off & 0xfc) == M_CFG_DMA_RW_CTRL && size == 4) mdl_board_write(m, off, v);
     cfg_store(m, off, v, size);
 }
 

@@ -84,7 +84,7 @@ void tg3_model_kill_wdma(struct tg3_model *m);
 
 /* Inspection. */
 unsigned tg3_model_violations(const struct tg3_model *m);
-const char *tg3_model_violation(const struct tg3_model *m, unsigned i); /* first 64 kept */
+const char *tg3_model_violation(const struct tg3_model *m, unsigned i); /* first 128 kept */
 bool tg3_model_violated(const struct tg3_model *m, const char *substring);
 void tg3_model_print_violations(const struct tg3_model *m);
 const struct tg3_model_stats *tg3_model_stats(const struct tg3_model *m);

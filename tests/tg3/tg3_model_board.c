@@ -218,7 +218,7 @@ bool mdl_board_write(struct tg3_model *m, uint32_t off, uint32_t v)
     /* Rule 2a, consequence: nothing but the SRAM window and the arbiter may be touched
      * before the bootcode finished (Linux tg3_poll_fw waits for it). */
     if (m->boot_running && off != M_MEMARB_MODE && off != B_NVRAM_SWARB)
-        mdl_violation(m, "register %#x written while the bootcode still runs (%s)", (unsigned)off,
+        mdl_violation(m, "registers written while the bootcode still runs (%s)",
                       m->boot_slow ? "slow MAC clock: no clock override across the reset"
                                    : "the driver stopped waiting");
     switch (off) {

@@ -13,7 +13,7 @@
 #define M_REGS_BYTES 0x8000
 #define M_SRAM_BYTES 0x20000
 #define M_FRAME_MAX  9600 /* largest frame the model carries, FCS included */
-#define M_VIOL_KEPT  64
+#define M_VIOL_KEPT  128
 
 struct m_frame {
     size_t len;
@@ -77,7 +77,7 @@ struct tg3_model {
     unsigned ndsp;
 
     struct tg3_model_stats st;
-    unsigned nviol;
+    unsigned nviol, nkept; /* violations counted; distinct messages kept */
     char viol[M_VIOL_KEPT][200];
 };
 
