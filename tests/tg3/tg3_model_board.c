@@ -7,7 +7,7 @@
  * PHY DSP settings, CLKREQ on 5761 A, the LED wiring, and undocumented receive error bits.
  * Each rule says where it comes from (Linux tg3.c of the v3.13x era unless noted) and
  * records a violation the way the other model rules do; docs/tg3.md lists them with the
- * issue each one checks. Exercised by tests/tg3/test_tg3_board.c (`make unit-test`).
+ * gap each one checks. Exercised by tests/tg3/test_tg3_board.c (`make unit-test`).
  */
 #include "tg3_model_int.h"
 
