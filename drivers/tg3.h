@@ -533,11 +533,16 @@ struct tg3_status_block {
 #define ADVERTISE_100FULL               0x0100
 #define ADVERTISE_PAUSE_CAP             0x0400
 #define MII_TG3_CTRL                    0x09 /* 1000BASE-T control */
+#define MII_TG3_CTRL_AS_MASTER          0x0800
+#define MII_TG3_CTRL_ENABLE_AS_MASTER   0x1000
 #define MII_TG3_CTRL_ADV_1000_HALF      0x0100
 #define MII_TG3_CTRL_ADV_1000_FULL      0x0200
 #define MII_TG3_EXT_CTRL                0x10
 #define MII_TG3_EXT_CTRL_FIFO_ELASTIC   0x0001 /* high FIFO elasticity for jumbo frames */
 #define MII_TG3_DSP_RW_PORT             0x15
+#define MII_TG3_DSP_CONTROL             0x16
+#define MII_TG3_DSP_CONTROL_BUSY        0x1000 /* macro running */
+#define MII_TG3_MISC_SHDW               0x1c
 #define MII_TG3_DSP_ADDRESS             0x17
 #define MII_TG3_AUX_CTRL                0x18 /* shadowed: the low 3 bits select the register */
 #define MII_TG3_AUXCTL_SHDWSEL_AUXCTL   0x0000

@@ -356,9 +356,20 @@ void mdl_board_link_up(struct tg3_model *m)
 {
     if (!m->phy_was_reset) return;
     m->phy_was_reset = false;
-    /* Rule 7a: BER fix (CRC errors at gigabit). */
-    if (m->ber_bug && (mdl_dsp(m, 0x201f) != 0x2aaa || mdl_dsp(m, 0x000a) != 0x0323))
-        mdl_violation(m, "link up without the PHY BER DSP fix (0x201f=0x2aaa, 0x000a=0x0323)");
+    /* Rule 7a: BER fix (CRC errors at gigabit; Linux TG3_PHYFLG_BER_BUG). */
+    if (m->ber_bug && (mdl_dsp(m, 0x000a) != 0x310b || mdl_dsp(m, 0x201f) != 0x9506 ||
+                       mdl_dsp(m, 0x401f) != 0x14e2))
+        mdl_violation(m, "link up without the PHY BER DSP fix (0x000a, 0x201f, 0x401f)");
+    /* Rule 7a': ADC fix on 5703/5704 A steps (TG3_PHYFLG_ADC_BUG). */
+    unsigned rev = m->chip_rev_id >> 8;
+    if ((rev == 0x10 || rev == 0x20) &&
+        (mdl_dsp(m, 0x201f) != 0x2aaa || mdl_dsp(m, 0x000a) != 0x0323))
+        mdl_violation(m, "link up without the PHY ADC DSP fix (0x201f=0x2aaa, 0x000a=0x0323)");
+    /* Rule 7e: 5703/5704/5705: the DSP channel test after the reset, patterns cleared and
+     * PHY control access unblocked (tg3_phy_reset_5703_4_5). */
+    if ((asic_is(m, 0x01) || asic_is(m, 0x02) || asic_is(m, 0x03)) &&
+        (m->chan_tested != 0xf || m->chan_cleared != 0xf || mdl_dsp(m, 0x8005) != 0))
+        mdl_violation(m, "link up without the 5703/5704/5705 DSP channel test after the PHY reset");
     /* Rule 7b: jitter fix (5761). */
     if (m->jitter_bug && mdl_dsp(m, 0x000a) != 0x010b)
         mdl_violation(m, "link up without the PHY jitter DSP fix (0x000a=0x010b)");
@@ -366,8 +377,11 @@ void mdl_board_link_up(struct tg3_model *m)
     if ((m->has_jumbo_ring || m->jumbo_in_std_ring) &&
         (!(m->auxctl[0] & 0x4000) || !(m->phy[0x10] & 0x0001)))
         mdl_violation(m, "link up without the PHY jumbo-frame settings");
-    /* Rule 7d: wirespeed and auto-MDIX on 5705 and later. */
-    if (m->is_5705_plus && (m->auxctl[7] & 0x0210) != 0x0210)
+    /* Rule 7d: auto-MDIX on 5705 and later; wirespeed except on 5700 and 5705 after A1
+     * (Linux TG3_PHYFLG_NO_ETH_WIRE_SPEED). */
+    bool wirespeed = !asic_is(m, 0x07) && !(asic_is(m, 0x03) && m->chip_rev_id > 0x3001);
+    uint16_t want = (m->is_5705_plus ? 0x0200 : 0) | (wirespeed ? 0x0010 : 0);
+    if ((m->auxctl[7] & want) != want)
         mdl_violation(m, "link up without PHY wirespeed and auto-MDIX");
 }
 

@@ -75,6 +75,8 @@ struct tg3_model {
         uint16_t addr, val;
     } dsp[16];
     unsigned ndsp;
+    uint16_t chan_buf[4][6]; /* 5703/4/5 DSP channel test patterns */
+    unsigned chan_mode, chan_idx, chan_tested, chan_cleared;
 
     struct tg3_model_stats st;
     unsigned nviol, nkept; /* violations counted; distinct messages kept */

@@ -20,6 +20,7 @@
 #define AUX_CTRL       0x18
 #define DSP_ADDR       0x17
 #define DSP_RW         0x15
+#define DSP_CTRL       0x16
 #define BMCR_RESET     0x8000
 #define BMCR_ANENABLE  0x1000
 #define BMCR_PDOWN     0x0800
@@ -96,7 +97,13 @@ static uint16_t phy_read(struct tg3_model *m, unsigned reg)
     case AUX_CTRL:
         return m->auxctl[m->aux_rdsel & 7];
     case DSP_RW:
+        if (m->chan_mode == 2) {
+            unsigned i = m->chan_idx < 5 ? m->chan_idx++ : 5;
+            return m->chan_buf[(m->dsp_addr >> 13) & 3][i];
+        }
         return mdl_dsp(m, m->dsp_addr);
+    case DSP_CTRL:
+        return m->phy[DSP_CTRL] & ~0x1000; /* macros finish at once */
     case ISTAT:
         v = m->phy[ISTAT];
         m->phy[ISTAT] = 0; /* clear on read */
@@ -114,6 +121,7 @@ static void phy_write(struct tg3_model *m, unsigned reg, uint16_t v)
             m->phy_was_reset = true;
             memset(m->auxctl, 0, sizeof(m->auxctl));
             m->ndsp = 0;
+            m->chan_mode = m->chan_tested = m->chan_cleared = 0;
             restart_autoneg(m);
             return;
         }
@@ -137,6 +145,37 @@ static void phy_write(struct tg3_model *m, unsigned reg, uint16_t v)
     }
     if (reg == DSP_ADDR) {
         m->dsp_addr = v;
+        if ((v & 0x1fff) != 0x0200) m->chan_mode = 0;
+        return;
+    }
+    if (reg == DSP_CTRL) {
+        /* The 5703/4/5 channel test (Linux tg3_phy_write_and_check_testpat): 0x0002 starts
+         * writing a channel's pattern, 0x0202 commits it, 0x0802 starts reading it back. */
+        unsigned chan = (m->dsp_addr >> 13) & 3, bit = 1u << chan;
+        bool chan_addr = (m->dsp_addr & 0x1fff) == 0x0200;
+        m->phy[DSP_CTRL] = v;
+        if (chan_addr && v == 0x0002) {
+            m->chan_mode = 1;
+            m->chan_idx = 0;
+        } else if (chan_addr && v == 0x0202 && m->chan_mode == 1) {
+            bool zero = true;
+            for (unsigned i = 0; i < 6; i++)
+                zero = zero && !m->chan_buf[chan][i];
+            if (!zero) m->chan_tested |= bit;
+            if (zero && (m->chan_tested & bit)) m->chan_cleared |= bit;
+            m->chan_mode = 0;
+        } else if (chan_addr && v == 0x0802) {
+            m->chan_mode = 2;
+            m->chan_idx = 0;
+        }
+        return;
+    }
+    if (reg == DSP_RW && m->chan_mode == 1) {
+        if (!(m->auxctl[0] & 0x0800)) {
+            mdl_violation(m, "PHY DSP write with the DSP clock off: lost");
+            return;
+        }
+        if (m->chan_idx < 6) m->chan_buf[(m->dsp_addr >> 13) & 3][m->chan_idx++] = v;
         return;
     }
     if (reg == DSP_RW) {
