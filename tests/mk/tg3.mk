@@ -4,6 +4,7 @@
 # Run with `make test` or `make unit-test` (TESTS=tg3 narrows tests/run to these).
 TG3_COMMON_OBJS := $(patsubst %.c,$(BUILD)/host/%.o,tests/tg3/tg3_model.c \
 	tests/tg3/tg3_model_phy.c tests/tg3/tg3_model_dma.c tests/tg3/tg3_model_board.c \
+	tests/tg3/tg3_model_inspect.c \
 	tests/tg3/tg3_host.c \
 	tests/tg3/tg3_fixture.c drivers/tg3.c drivers/tg3_chip.c drivers/tg3_hw.c \
 	drivers/tg3_phy.c drivers/tg3_fw.c drivers/nic_common.c kernel/format.c)

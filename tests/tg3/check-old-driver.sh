@@ -16,7 +16,8 @@ git show "$rev:drivers/tg3.h" >"$out/drivers/tg3.h" # found first by the old tg3
 cflags="-std=c11 -O1 -g -I. -Iinclude -D_DEFAULT_SOURCE -DPORTO_HOST=1 -msse4.2 -w"
 objs=""
 for src in "$out/tg3_old.c" tests/tg3/tg3_model.c tests/tg3/tg3_model_phy.c \
-    tests/tg3/tg3_model_dma.c tests/tg3/tg3_model_board.c tests/tg3/tg3_host.c \
+    tests/tg3/tg3_model_dma.c tests/tg3/tg3_model_board.c tests/tg3/tg3_model_inspect.c \
+    tests/tg3/tg3_host.c \
     tests/tg3/tg3_fixture.c tests/tg3/test_tg3_board.c drivers/nic_common.c kernel/format.c; do
     obj="$out/$(basename "$src" .c).o"
     gcc $cflags -c "$src" -o "$obj"

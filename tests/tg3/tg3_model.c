@@ -3,7 +3,9 @@
  * indirect register window, the NIC SRAM window and the config-space mailbox aliases), the
  * register file, the core-clock reset with the bootcode handshake, and the init-order rules.
  * Every rule is stated where it is checked, with its source; docs/tg3.md lists them.
- * The engines are in tg3_model_dma.c, the PHY in tg3_model_phy.c. Run with `make test`.
+ * The engines are in tg3_model_dma.c, the PHY in tg3_model_phy.c, board firmware and state
+ * in tg3_model_board.c, violation records and inspection in tg3_model_inspect.c. Run with
+ * `make test`.
  */
 #include "tg3_model_int.h"
 
@@ -32,63 +34,6 @@ static const struct {
     {0x1680, 0x05761100, 'e'}, {0x1681, 0x05761100, 'e'}, {0x1655, 0x05717200, 'e'},
     {0x1656, 0x05717200, 'e'}, {0x1657, 0x05719001, 'e'}, {0x165f, 0x05720100, 'e'},
 };
-
-/* ------------------------------------------------------------------ violations ---- */
-
-void mdl_violation(struct tg3_model *m, const char *fmt, ...)
-{
-    char msg[sizeof(m->viol[0])];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof(msg), fmt, ap);
-    va_end(ap);
-    m->nviol++;
-    for (unsigned i = 0; i < m->nkept; i++)
-        if (strcmp(m->viol[i], msg) == 0) return; /* counted, but each message is kept once */
-    if (m->nkept < M_VIOL_KEPT) memcpy(m->viol[m->nkept++], msg, sizeof(msg));
-    if (getenv("TG3_MODEL_VERBOSE"))
-        fprintf(stderr, "tg3 model %02x: violation: %s\n", m->pci.dev, msg);
-}
-
-unsigned tg3_model_violations(const struct tg3_model *m)
-{
-    return m->nviol;
-}
-
-const char *tg3_model_violation(const struct tg3_model *m, unsigned i)
-{
-    return i < m->nkept ? m->viol[i] : NULL;
-}
-
-bool tg3_model_violated(const struct tg3_model *m, const char *substring)
-{
-    for (unsigned i = 0; i < m->nkept; i++)
-        if (strstr(m->viol[i], substring)) return true;
-    return false;
-}
-
-void tg3_model_print_violations(const struct tg3_model *m)
-{
-    for (unsigned i = 0; i < m->nkept; i++)
-        fprintf(stderr, "  model %02x violation: %s\n", m->pci.dev, m->viol[i]);
-}
-
-const struct tg3_model_stats *tg3_model_stats(const struct tg3_model *m)
-{
-    return &m->st;
-}
-const struct pci_dev *tg3_model_pci(const struct tg3_model *m)
-{
-    return &m->pci;
-}
-uint64_t tg3_model_bar(const struct tg3_model *m)
-{
-    return m->bar;
-}
-bool tg3_model_link_up(const struct tg3_model *m)
-{
-    return m->link;
-}
 
 uint32_t mdl_sram32(const struct tg3_model *m, uint32_t off)
 {
