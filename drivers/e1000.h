@@ -3,9 +3,9 @@
  *
  * Each register's offset is followed by its bits. Facts from Intel's "PCI/PCI-X Family of
  * Gigabit Ethernet Controllers Software Developer's Manual" (8254x SDM) and QEMU 7.2's
- * hw/net/e1000.c (whose differences from silicon are noted where they matter). The driver state is
- * declared here, not hidden in e1000.c, so the host unit tests (tests/e1000/, `make unit-test`) can
- * check the ring bookkeeping against a fake device.
+ * hw/net/e1000.c (whose differences from silicon are noted where they matter). The driver
+ * state is declared here, not hidden in e1000.c, so the host unit tests (tests/e1000/,
+ * `make unit-test`) can check the ring bookkeeping against a fake device.
  */
 #ifndef PORTO_E1000_H
 #define PORTO_E1000_H

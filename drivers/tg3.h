@@ -139,7 +139,7 @@
 #define  MAC_MODE_TDE_ENABLE                0x00200000 /* transmit DMA engine */
 #define  MAC_MODE_RDE_ENABLE                0x00400000 /* receive DMA engine */
 #define  MAC_MODE_FHDE_ENABLE               0x00800000 /* frame header DMA engine */
-#define  MAC_MODE_APE_RX_EN                 0x08000000 /* management firmware sees received frames */
+#define  MAC_MODE_APE_RX_EN                 0x08000000 /* the APE sees received frames */
 #define  MAC_MODE_APE_TX_EN                 0x10000000 /* and may transmit */
 #define MAC_STATUS                          0x404
 #define  MAC_STATUS_SYNC_CHANGED            0x00000010
@@ -346,7 +346,7 @@
 #define GRC_RX_CPU_EVENT                    0x6810
 #define  GRC_RX_CPU_DRIVER_EVENT            0x00004000
 #define GRC_FASTBOOT_PC                     0x6894 /* 5752, 5755 and later */
-#define NVRAM_SWARB                         0x7020 /* NVRAM arbitration: the driver is requester 1 */
+#define NVRAM_SWARB                         0x7020 /* NVRAM arbitration: driver = requester 1 */
 #define  SWARB_REQ_SET1                     0x00000002
 #define  SWARB_REQ_CLR1                     0x00000020
 #define  SWARB_GNT1                         0x00000200
