@@ -1,7 +1,8 @@
 /*
  * net/ap.c — Active Port engine: set-up, ports, the poll loop and handler dispatch.
- * The receive path is net/ap_rx.c, the send path net/ap_send.c, net/ap_tx.c and net/ap_fc.c
- * (FC streams), collectives net/ap_coll.c.
+ * The receive path (local delivery too) is net/ap_rx.c, the send path net/ap_send.c,
+ * net/ap_tx.c and net/ap_fc.c (FC streams) on the framing leaf net/ap_frame.c, collectives
+ * net/ap_coll.c.
  * Tested by tests/engine/ (`make unit-test`).
  */
 #include "net/ap_internal.h"
@@ -218,7 +219,7 @@ void apx_resume(struct ap *ap)
 void apx_event_push(struct ap *ap, uint16_t port, uint16_t src, void *data, size_t len,
                     struct ap_unit *unit)
 {
-    /* Space was reserved when the message claimed its unit (apx_resolve). */
+    /* Space was reserved when the message claimed its unit (net/ap_rx.c). */
     struct ap_event *e = &ap->ev[ap->ev_tail % AP_EVQ];
     e->port = port;
     e->src = src;

@@ -109,7 +109,7 @@ void apx_fc_tx(struct ap *ap, struct ap_fctx *f, int dst, int *budget)
     }
 }
 
-void apx_fc_advance(struct ap *ap, struct ap_fctx *f, uint32_t ack)
+static void fc_advance(struct ap *ap, struct ap_fctx *f, uint32_t ack)
 {
     int dst_is_peer = f != &ap->bfc;
     struct ap_slot *last = &f->win[(ack - 1) & MASK(ap)];
@@ -137,6 +137,8 @@ void apx_fc_advance(struct ap *ap, struct ap_fctx *f, uint32_t ack)
     }
 }
 
+static void back_input(struct ap *ap, unsigned src, uint32_t ack, int rnr);
+
 void apx_ack_input(struct ap *ap, unsigned src, const struct ap_hdr *h, int pure)
 {
     struct ap_peer *p = &ap->peers[src];
@@ -148,7 +150,7 @@ void apx_ack_input(struct ap *ap, unsigned src, const struct ap_hdr *h, int pure
             apx_drop(ap, AP_DROP_ACK);
             return;
         }
-        apx_fc_advance(ap, f, h->ack);
+        fc_advance(ap, f, h->ack);
         advanced = 1;
         if (!f->head) apx_active_del(ap, src);
     }
@@ -174,7 +176,7 @@ void apx_ack_input(struct ap *ap, unsigned src, const struct ap_hdr *h, int pure
             ap->st.fast_retransmits++;
         }
     }
-    if (h->flags & AP_F_BACK) apx_back_input(ap, src, h->msg_seq, !!(h->flags & AP_F_BRNR));
+    if (h->flags & AP_F_BACK) back_input(ap, src, h->msg_seq, !!(h->flags & AP_F_BRNR));
 }
 
 /* Frames of the broadcast stream complete once every live receiver acknowledged them. */
@@ -184,10 +186,10 @@ static void bfc_check(struct ap *ap)
     uint32_t u = f->una;
     while (u != f->nxt && f->win[u & MASK(ap)].acked >= ap->blive)
         u++;
-    if (u != f->una) apx_fc_advance(ap, f, u);
+    if (u != f->una) fc_advance(ap, f, u);
 }
 
-void apx_back_input(struct ap *ap, unsigned src, uint32_t ack, int rnr)
+static void back_input(struct ap *ap, unsigned src, uint32_t ack, int rnr)
 {
     struct ap_peer *p = &ap->peers[src];
     struct ap_fctx *f = &ap->bfc;

@@ -1,6 +1,7 @@
 /*
  * net/ap_rx.c — Active Port engine, receive path: frame validation (every drop counted by
- * reason), FC in-order acceptance, BE and FC reassembly in place, delivery.
+ * reason), FC in-order acceptance, BE and FC reassembly in place, delivery — also of sends to
+ * our own rank, which never touch the wire.
  * Tested by tests/engine/test_malformed.c, test_lossy.c and the fuzzer (tests/engine/fuzz_rx.c).
  */
 #include "net/ap_internal.h"
@@ -42,8 +43,8 @@ static int coll_resolve(struct ap *ap, unsigned src, int stream, const struct ap
 }
 
 /* Match the first frame of a message with the unit it lands in, and claim the unit. */
-int apx_resolve(struct ap *ap, unsigned src, int stream, const struct ap_hdr *h,
-                struct ap_unit **unit, uint32_t *off)
+static int resolve(struct ap *ap, unsigned src, int stream, const struct ap_hdr *h,
+                   struct ap_unit **unit, uint32_t *off)
 {
     int fc = stream == AP_ST_FC_UNI || stream == AP_ST_FC_BC;
     *off = 0;
@@ -84,7 +85,7 @@ int apx_resolve(struct ap *ap, unsigned src, int stream, const struct ap_hdr *h,
     return AP_R_OK;
 }
 
-void apx_release(struct ap *ap, struct ap_unit *u)
+static void release(struct ap *ap, struct ap_unit *u)
 {
     if (!u->claimed) return;
     u->claimed = 0;
@@ -99,7 +100,7 @@ void apx_abort_asm(struct ap *ap, unsigned src, int stream, int reason)
     struct ap_peer *p = &ap->peers[src];
     struct ap_asm *as = &p->as[stream];
     if (!as->active) return;
-    if (as->unit && !as->discard) apx_release(ap, as->unit);
+    if (as->unit && !as->discard) release(ap, as->unit);
     as->unit = NULL;
     if (stream == AP_ST_BE_UNI || stream == AP_ST_BE_BC) {
         int k = stream - AP_ST_BE_UNI;
@@ -112,7 +113,7 @@ void apx_abort_asm(struct ap *ap, unsigned src, int stream, int reason)
     }
 }
 
-void apx_deliver(struct ap *ap, unsigned src, struct ap_asm *as)
+static void deliver(struct ap *ap, unsigned src, struct ap_asm *as)
 {
     struct ap_unit *u = as->unit;
     as->active = 0;
@@ -197,7 +198,7 @@ static int fc_accept(struct ap *ap, unsigned src, int stream, const struct ap_hd
         }
         struct ap_unit *u = NULL;
         uint32_t off = 0;
-        int r = apx_resolve(ap, src, stream, h, &u, &off);
+        int r = resolve(ap, src, stream, h, &u, &off);
         if (r == AP_R_REFUSE) return FC_REFUSED;
         asm_start(as, h, u, off);
         if (r == AP_R_DROP) {
@@ -223,7 +224,7 @@ static int fc_accept(struct ap *ap, unsigned src, int stream, const struct ap_hd
         if (as->discard)
             as->active = 0;
         else
-            apx_deliver(ap, src, as);
+            deliver(ap, src, as);
     }
     return FC_ACCEPTED;
 }
@@ -285,7 +286,7 @@ static void be_input(struct ap *ap, unsigned src, int bc, const struct ap_hdr *h
         }
         struct ap_unit *u = NULL;
         uint32_t off = 0;
-        if (apx_resolve(ap, src, stream, h, &u, &off) != AP_R_OK) {
+        if (resolve(ap, src, stream, h, &u, &off) != AP_R_OK) {
             p->be_last[bc] = seq;
             p->be_seen[bc] = 1;
             return;
@@ -305,7 +306,46 @@ static void be_input(struct ap *ap, unsigned src, int bc, const struct ap_hdr *h
     if (h->flags & AP_F_LAST) {
         p->be_last[bc] = seq;
         p->be_seen[bc] = 1;
-        apx_deliver(ap, src, as);
+        deliver(ap, src, as);
+    }
+}
+
+/* ---- local delivery ---- */
+
+/* Sends to our own rank: delivered whole, straight from the sender's buffers. An FC message
+ * waits while the port is not ready; a BE one is dropped then, like on the wire. */
+void apx_self_deliver(struct ap *ap)
+{
+    while (ap->selfq_head) {
+        struct ap_req *r = ap->selfq_head;
+        int stream = (r->kind & AP_K_FC) ? AP_ST_FC_UNI : AP_ST_BE_UNI;
+        struct ap_hdr h;
+        apx_hdr_data(ap, &h, r, AP_F_FIRST | AP_F_LAST, 0, 0);
+        struct ap_unit *u = NULL;
+        uint32_t off = 0;
+        int res = resolve(ap, ap->rank, stream, &h, &u, &off);
+        if (res == AP_R_REFUSE) return;
+        if (res == AP_R_OK) {
+            struct ap_asm *as = &ap->peers[ap->rank].as[stream];
+            memset(as, 0, sizeof(*as));
+            as->active = 1;
+            as->port = r->port;
+            as->msg_len = r->msg_len;
+            as->base = off;
+            as->tag = r->base;
+            as->unit = u;
+            uint8_t *dst = u->buf ? u->buf + off : NULL;
+            for (unsigned k = 0; k < r->niov; k++)
+                if (r->iov[k].len) {
+                    memcpy(dst, r->iov[k].base, r->iov[k].len);
+                    dst += r->iov[k].len;
+                }
+            deliver(ap, ap->rank, as);
+        }
+        ap->selfq_head = r->next;
+        if (!ap->selfq_head) ap->selfq_tail = NULL;
+        r->drain = 0; /* nothing was handed to the link */
+        apx_complete(ap, r, 0);
     }
 }
 

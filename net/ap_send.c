@@ -71,7 +71,7 @@ int apx_start(struct ap *ap, struct ap_req *req, unsigned kind, int dst, int por
     } else if ((unsigned)dst == ap->rank) {
         req->kind |= AP_K_SELF;
         enqueue(&ap->selfq_head, &ap->selfq_tail, req);
-        apx_self_tx(ap);
+        apx_self_deliver(ap);
     } else if (kind & AP_K_FC) {
         struct ap_peer *p = &ap->peers[dst];
         req->msg_seq = p->fc.msg_seq++;
