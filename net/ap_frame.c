@@ -11,7 +11,7 @@
 
 #include "net/crc32c.h"
 
-/* ---- iov walking: a fragment is up to LINK_MAX_IOV-1 pieces of the caller's buffers ---- */
+/* ---- iov walking: a fragment is up to AP_PAY_IOV pieces of the caller's buffers ---- */
 
 void apx_iov_seek(const struct ap_req *r, size_t off, unsigned *iv, size_t *io)
 {
@@ -62,7 +62,7 @@ void apx_frag_next(const struct ap *ap, const struct ap_req *r, struct link_iov 
     size_t want = remaining < ap->maxpay ? remaining : ap->maxpay;
     fr->iv = r->cur_iov;
     fr->io = r->cur_off;
-    fr->n = apx_iov_take(r, &fr->iv, &fr->io, want, pieces + 1, LINK_MAX_IOV - 1, &fr->got);
+    fr->n = apx_iov_take(r, &fr->iv, &fr->io, want, pieces + 1, AP_PAY_IOV, &fr->got);
     fr->flags = (uint16_t)((r->sent == 0 ? AP_F_FIRST : 0) |
                            (r->sent + fr->got == r->msg_len ? AP_F_LAST : 0));
 }
@@ -105,18 +105,23 @@ void apx_hdr_data(const struct ap *ap, struct ap_hdr *h, const struct ap_req *r,
 }
 
 /* Hand one frame to the link: pieces[0] is filled here with the Ethernet + Porto headers
- * (copied by the link: they are smaller than LINK_COPY_MAX), pieces[1..n] are payload.
- * `pcrc` is the CRC32C state after the payload. Unicast DATA piggybacks our ACK. */
+ * (copied by the link: they are smaller than LINK_COPY_MAX), pieces[1..n] are payload, and
+ * pieces[n+1] the tag of a keyed job. `pcrc` is the CRC32C state after the payload. Unicast
+ * DATA piggybacks our ACK, unless the peer must first hear that we dropped a message of it. */
 int apx_xmit(struct ap *ap, int dst, struct ap_hdr *h, struct link_iov *pieces, unsigned n,
              uint32_t pcrc)
 {
     uint8_t hb[AP_FRAME_HLEN];
+    uint8_t tag[AP_TAG_LEN];
     struct ap_peer *p = dst >= 0 ? &ap->peers[dst] : NULL;
-    if (p && h->type == AP_T_DATA) {
+    if (p && h->type == AP_T_DATA && !p->rx_emsg) {
         h->flags |= AP_F_ACK;
         h->ack = p->rx_expect[0];
     }
-    if (ap->cfg.crc) {
+    if (ap->auth) {
+        h->flags |= AP_F_AUTH;
+        h->crc = 0;
+    } else if (ap->cfg.crc) {
         h->flags |= AP_F_CRC;
         h->crc = crc32c_final(crc32c_update(pcrc, h, AP_HDR_CRC_OFF));
     }
@@ -124,12 +129,25 @@ int apx_xmit(struct ap *ap, int dst, struct ap_hdr *h, struct link_iov *pieces, 
     ap_hdr_write(hb + AP_ETH_HLEN, h);
     pieces[0].base = hb;
     pieces[0].len = AP_FRAME_HLEN;
-    if (ap->link->send(ap->link->ctx, pieces, n + 1) < 0) {
+    unsigned total = n + 1;
+    if (ap->auth) {
+        struct sip_state st;
+        sip_init(&st, &ap->key);
+        sip_update(&st, hb + AP_ETH_HLEN, AP_HDR_CRC_OFF);
+        for (unsigned k = 1; k <= n; k++)
+            sip_update(&st, pieces[k].base, pieces[k].len);
+        uint64_t t = sip_final(&st);
+        memcpy(tag, &t, AP_TAG_LEN);
+        pieces[total].base = tag;
+        pieces[total].len = AP_TAG_LEN;
+        total++;
+    }
+    if (ap->link->send(ap->link->ctx, pieces, total) < 0) {
         ap->st.link_busy++;
         return -1;
     }
     ap->st.tx_frames++;
-    ap->st.tx_bytes += AP_FRAME_HLEN + h->frag_len;
-    if (p && h->type == AP_T_DATA) p->rx_unacked[0] = 0;
+    ap->st.tx_bytes += AP_FRAME_HLEN + h->frag_len + (ap->auth ? AP_TAG_LEN : 0);
+    if (p && (h->flags & AP_F_ACK)) p->rx_unacked[0] = 0;
     return 0;
 }

@@ -8,13 +8,16 @@
 #include "net/ap.h"
 #include "net/wire.h"
 
-#define AP_COLL_PORT   AP_MAX_PORTS /* the engine's collective port, right after user ports */
-#define AP_RX_BATCH    32           /* frames per link poll */
-#define AP_RX_BATCHES  4            /* link polls per ap_poll pass */
-#define AP_TX_BUDGET   128          /* data frames per ap_poll pass */
-#define AP_MAX_NEST    4            /* ap_poll nesting that still runs handlers */
-#define AP_DUPACKS     2            /* duplicate ACKs that trigger go-back-N at once */
-#define AP_BE_STALE_NS 100000000ull /* a BE message silent this long loses its buffer */
+#define AP_COLL_PORT   AP_MAX_PORTS       /* the engine's collective port, right after user ports */
+#define AP_RX_BATCH    32                 /* frames per link poll */
+#define AP_RX_BATCHES  4                  /* link polls per ap_poll pass */
+#define AP_TX_BUDGET   128                /* data frames per ap_poll pass */
+#define AP_MAX_NEST    4                  /* ap_poll nesting that still runs handlers */
+#define AP_DUPACKS     2                  /* duplicate ACKs that trigger go-back-N at once */
+#define AP_BE_STALE_NS 100000000ull       /* a BE message silent this long loses its buffer */
+#define AP_PAY_IOV     (LINK_MAX_IOV - 2) /* payload pieces per frame: header + tag around */
+#define AP_BE_JUMP     1024u /* a BE msg_seq further ahead than this is not believed ... */
+#define AP_BE_RESYNC   4     /* ... until this many such messages came in a row */
 
 /* req->kind bits */
 #define AP_K_FC    1
@@ -56,7 +59,8 @@ void apx_iov_seek(const struct ap_req *r, size_t off, unsigned *iv, size_t *io);
 unsigned apx_iov_take(const struct ap_req *r, unsigned *iv, size_t *io, size_t want,
                       struct link_iov *out, unsigned max, size_t *got);
 /* The next new fragment of r: at most maxpay bytes from its cursor, as pieces[1..n] (pieces[0]
- * is left for the header). The cursor moves only by apx_frag_commit, once the frame went out. */
+ * is left for the header, pieces[n+1] for the tag). The cursor moves only by apx_frag_commit, once
+ * the frame went out. */
 struct apx_frag {
     unsigned iv, n;
     size_t io, got;

@@ -25,6 +25,9 @@ static int coll_resolve(struct ap *ap, unsigned src, int stream, const struct ap
     struct ap_unit *u;
     if (c->post.armed && !c->post.claimed && c->post_tag == h->base) {
         if (h->msg_len > c->post.size) {
+            /* The caller learns it (recv_done), not only a counter. */
+            c->post_err = 1;
+            c->post.armed = 0;
             apx_drop(ap, AP_DROP_BOUNDS);
             return AP_R_DROP;
         }
@@ -201,6 +204,15 @@ static int fc_accept(struct ap *ap, unsigned src, int stream, const struct ap_hd
         int r = resolve(ap, src, stream, h, &u, &off);
         if (r == AP_R_REFUSE) return FC_REFUSED;
         asm_start(as, h, u, off);
+        struct ap_peer *p = &ap->peers[src];
+        if (stream == AP_ST_FC_UNI && p->rx_emsg && p->rx_emsg_seq != h->msg_seq)
+            p->rx_emsg = 0; /* the sender moved on: it has heard */
+        if (r == AP_R_DROP && stream == AP_ST_FC_UNI) {
+            /* Tell the sender its call failed (every ACK repeats it until it moves on). */
+            p->rx_emsg = 1;
+            p->rx_emsg_seq = h->msg_seq;
+            p->reack = 1;
+        }
         if (r == AP_R_DROP) {
             /* Counted once by apx_resolve; the rest of the message is counted per frame. */
             as->discard =
@@ -258,6 +270,23 @@ static void fc_input(struct ap *ap, unsigned src, int bc, const struct ap_hdr *h
     apx_ack_queue(ap, src);
 }
 
+/* A BE message far ahead of the last one: one such frame (forged, or from an earlier run)
+ * must not make the sender's real messages look old. Believed only once AP_BE_RESYNC of
+ * them came in a row, each a little further on: a sender whose messages to us were all lost
+ * for a long while. */
+static int be_resync(struct ap_peer *p, int bc, uint32_t seq)
+{
+    if (p->be_nfar[bc] && seq - p->be_far[bc] - 1 < AP_BE_JUMP)
+        p->be_nfar[bc]++;
+    else if (seq != p->be_far[bc] || !p->be_nfar[bc])
+        p->be_nfar[bc] = 1;
+    p->be_far[bc] = seq;
+    if (p->be_nfar[bc] < AP_BE_RESYNC) return 0;
+    p->be_nfar[bc] = 0;
+    p->be_last[bc] = seq - 1;
+    return 1;
+}
+
 static void be_input(struct ap *ap, unsigned src, int bc, const struct ap_hdr *h,
                      const uint8_t *payload)
 {
@@ -265,8 +294,17 @@ static void be_input(struct ap *ap, unsigned src, int bc, const struct ap_hdr *h
     int stream = bc ? AP_ST_BE_BC : AP_ST_BE_UNI;
     struct ap_asm *as = &p->as[stream];
     uint32_t seq = h->msg_seq;
+    if (h->port == AP_COLL_PORT ||
+        (h->port < AP_MAX_PORTS && (ap->ports[h->port].flags & AP_PORT_FC_ONLY))) {
+        apx_drop(ap, AP_DROP_NOT_FC);
+        return;
+    }
     if (p->be_seen[bc] && ap_seq_le(seq, p->be_last[bc])) {
         apx_drop(ap, AP_DROP_STALE);
+        return;
+    }
+    if (p->be_seen[bc] && seq - p->be_last[bc] > AP_BE_JUMP && !be_resync(p, bc, seq)) {
+        apx_drop(ap, AP_DROP_SEQ);
         return;
     }
     if (as->active && seq != as->msg_seq) {
@@ -351,6 +389,17 @@ void apx_self_deliver(struct ap *ap)
 
 /* ---- entry ---- */
 
+static int tag_ok(const struct ap *ap, const uint8_t *hdr, const uint8_t *payload, size_t n)
+{
+    struct sip_state st;
+    sip_init(&st, &ap->key);
+    sip_update(&st, hdr, AP_HDR_CRC_OFF);
+    sip_update(&st, payload, n);
+    uint64_t want = sip_final(&st), got;
+    memcpy(&got, payload + n, AP_TAG_LEN);
+    return want == got;
+}
+
 void ap_input(struct ap *ap, const void *frame, size_t len)
 {
     const uint8_t *f = frame;
@@ -391,7 +440,14 @@ void ap_input(struct ap *ap, const void *frame, size_t len)
         return;
     }
     const uint8_t *payload = f + AP_FRAME_HLEN;
-    if (h.flags & AP_F_CRC) {
+    if (ap->auth) {
+        /* Nothing below runs for a frame we cannot attribute: not even the ACK check. */
+        if (!(h.flags & AP_F_AUTH) || len - AP_FRAME_HLEN - h.frag_len < AP_TAG_LEN ||
+            !tag_ok(ap, f + AP_ETH_HLEN, payload, h.frag_len)) {
+            apx_drop(ap, AP_DROP_AUTH);
+            return;
+        }
+    } else if (h.flags & AP_F_CRC) {
         uint32_t c = crc32c_update(CRC32C_INIT, payload, h.frag_len);
         c = crc32c_update(c, f + AP_ETH_HLEN, AP_HDR_CRC_OFF);
         if (crc32c_final(c) != h.crc) {
@@ -410,9 +466,17 @@ void ap_input(struct ap *ap, const void *frame, size_t len)
         apx_drop(ap, AP_DROP_SRC);
         return;
     }
+    if (memcmp(f + 6, ap->macs[h.src], 6) != 0) {
+        apx_drop(ap, AP_DROP_ETH_SRC);
+        return;
+    }
     int bc = h.dst == AP_WIRE_ALL;
     if ((h.dst != ap->rank && !bc) || bc != !!(h.flags & AP_F_BCAST)) {
         apx_drop(ap, AP_DROP_DST);
+        return;
+    }
+    if (ap->peers[h.src].dead) {
+        apx_drop(ap, AP_DROP_DEAD);
         return;
     }
     ap->peers[h.src].last_heard_ns = ap->now;
@@ -429,7 +493,6 @@ void ap_input(struct ap *ap, const void *frame, size_t len)
         apx_drop(ap, AP_DROP_TYPE);
         return;
     }
-    if ((h.flags & AP_F_ACK) && !bc) apx_ack_input(ap, h.src, &h, 0);
     uint64_t end = (uint64_t)h.frag_off + h.frag_len;
     if (end > h.msg_len || !!(h.flags & AP_F_FIRST) != (h.frag_off == 0) ||
         !!(h.flags & AP_F_LAST) != (end == h.msg_len) || (h.frag_len == 0 && h.msg_len != 0)) {
@@ -450,6 +513,12 @@ void ap_input(struct ap *ap, const void *frame, size_t len)
             return;
         }
     }
+    /* A piggybacked ACK counts only on a frame that is itself plausible: consistent, and for
+     * FC within a window of the sequence we expect. */
+    if ((h.flags & AP_F_ACK) && !bc &&
+        (!(h.flags & AP_F_FC) ||
+         h.seq - (ap->peers[h.src].rx_expect[0] - ap->window) <= ap->window))
+        apx_ack_input(ap, h.src, &h, 0);
     if (h.flags & AP_F_FC)
         fc_input(ap, h.src, bc, &h, payload);
     else

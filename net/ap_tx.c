@@ -15,7 +15,7 @@ static int send_ack(struct ap *ap, unsigned i)
 {
     struct ap_peer *p = &ap->peers[i];
     struct ap_hdr h;
-    struct link_iov pieces[1];
+    struct link_iov pieces[2]; /* header, tag */
     memset(&h, 0, sizeof(h));
     h.version = AP_WIRE_VERSION;
     h.type = AP_T_ACK;
@@ -25,6 +25,10 @@ static int send_ack(struct ap *ap, unsigned i)
     h.dst = (uint16_t)i;
     h.ack = p->rx_expect[0];
     h.msg_seq = p->rx_expect[1];
+    if (p->rx_emsg) {
+        h.flags |= AP_F_EMSG;
+        h.msg_len = p->rx_emsg_seq;
+    }
     if (apx_xmit(ap, (int)i, &h, pieces, 0, CRC32C_INIT) < 0) return -1;
     p->reack = 0;
     p->ack_now = 0;

@@ -119,8 +119,7 @@ static void forward_line(void)
         return;
     }
     struct out_slot *o = &out_slots[out_next++ % OUT_SLOTS];
-    if (o->busy && ap_wait(&job_ap, &o->req) < 0)
-        out_dead = true;
+    if (o->busy && ap_wait(&job_ap, &o->req) < 0) out_dead = true;
     o->busy = false;
     memcpy(o->text, line_buf, line_len);
     if (!out_dead && ap_isend_fc(&job_ap, &o->req, 0, JOB_PORT_IO, o->text, line_len) == 0)
@@ -143,8 +142,7 @@ static void io_tap(const char *s, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
         line_buf[line_len++] = s[i];
-        if (s[i] == '\n' || line_len == LINE_MAX_BYTES)
-            forward_line();
+        if (s[i] == '\n' || line_len == LINE_MAX_BYTES) forward_line();
     }
 }
 

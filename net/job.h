@@ -11,6 +11,6 @@
 #ifndef PORTO_JOB_H
 #define PORTO_JOB_H
 #define JOB_PORT_CTL 62
-#define JOB_PORT_IO 63
+#define JOB_PORT_IO  63
 void job_start(void);
 #endif

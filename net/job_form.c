@@ -22,9 +22,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#define HELLO_LEN 20
+#define HELLO_LEN  20
 #define CLAIM_AUTO 0xFFFFu
-#define MAX_SEEN (JOB_MAX_NODES + 16)
+#define MAX_SEEN   (JOB_MAX_NODES + 16)
 
 struct seen {
     uint8_t mac[6];
@@ -47,8 +47,7 @@ struct form {
 static void logf_(struct form *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void logf_(struct form *f, const char *fmt, ...)
 {
-    if (!f->cfg->log)
-        return;
+    if (!f->cfg->log) return;
     char line[160];
     va_list ap;
     va_start(ap, fmt);
@@ -73,10 +72,8 @@ static uint32_t fnv1a(const void *p, size_t n, uint32_t h)
 static struct seen *lookup(struct form *f, const uint8_t mac[6], bool add)
 {
     for (unsigned i = 0; i < f->nseen; i++)
-        if (memcmp(f->seen[i].mac, mac, 6) == 0)
-            return &f->seen[i];
-    if (!add || f->nseen == MAX_SEEN)
-        return NULL;
+        if (memcmp(f->seen[i].mac, mac, 6) == 0) return &f->seen[i];
+    if (!add || f->nseen == MAX_SEEN) return NULL;
     struct seen *s = &f->seen[f->nseen++];
     memset(s, 0, sizeof *s);
     memcpy(s->mac, mac, 6);
@@ -103,8 +100,7 @@ static void compute_members(struct form *f)
                 logf_(f, "job: %s and another node claim rank %u: the lower MAC keeps it", a, c);
                 f->warned_conflict = true;
             }
-            if (held < 0 || memcmp(f->seen[i].mac, f->seen[held].mac, 6) < 0)
-                f->member[c] = (int)i;
+            if (held < 0 || memcmp(f->seen[i].mac, f->seen[held].mac, 6) < 0) f->member[c] = (int)i;
         }
     } else {
         /* The n lowest MACs among the automatic claimants, in order. */
@@ -112,13 +108,10 @@ static void compute_members(struct form *f)
         for (unsigned r = 0; r < n; r++) {
             int best = -1;
             for (unsigned i = 0; i < f->nseen; i++) {
-                if (taken[i] || f->seen[i].claim != CLAIM_AUTO)
-                    continue;
-                if (best < 0 || memcmp(f->seen[i].mac, f->seen[best].mac, 6) < 0)
-                    best = (int)i;
+                if (taken[i] || f->seen[i].claim != CLAIM_AUTO) continue;
+                if (best < 0 || memcmp(f->seen[i].mac, f->seen[best].mac, 6) < 0) best = (int)i;
             }
-            if (best < 0)
-                break;
+            if (best < 0) break;
             taken[best] = true;
             f->member[r] = best;
         }
@@ -138,8 +131,7 @@ static void compute_members(struct form *f)
             f->hash = fnv1a(f->seen[f->member[r]].mac, 6, f->hash);
         }
     }
-    if (f->known < n)
-        f->hash = 0;
+    if (f->known < n) f->hash = 0;
 }
 
 static void send_hello(const struct job_form_config *cfg, uint16_t known, uint8_t ready,
@@ -161,8 +153,7 @@ static void send_hello(const struct job_form_config *cfg, uint16_t known, uint8_
     h[14] = ready;
     memcpy(h + 16, &hash, 4);
     struct link_iov iov = {frame, sizeof frame};
-    if (cfg->link->send(cfg->link->ctx, &iov, 1) == 0)
-        cfg->link->flush(cfg->link->ctx);
+    if (cfg->link->send(cfg->link->ctx, &iov, 1) == 0) cfg->link->flush(cfg->link->ctx);
 }
 
 /* Parse a HELLO; returns false (and counts why) when it is not one of this job's. */
@@ -209,8 +200,8 @@ static void on_frame(void *arg, const void *frame, size_t len)
     struct seen h;
     if (!parse_hello(f->cfg, f->res, frame, len, &h)) {
         const uint8_t *b = frame;
-        if (len >= AP_ETH_HLEN + 8 && b[12] == (AP_ETHERTYPE >> 8) && b[13] == (AP_ETHERTYPE & 0xff) &&
-            b[AP_ETH_HLEN + 1] < AP_T_FOREIGN_MIN) {
+        if (len >= AP_ETH_HLEN + 8 && b[12] == (AP_ETHERTYPE >> 8) &&
+            b[13] == (AP_ETHERTYPE & 0xff) && b[AP_ETH_HLEN + 1] < AP_T_FOREIGN_MIN) {
             uint32_t job;
             memcpy(&job, b + AP_ETH_HLEN + 4, 4);
             if (job == f->cfg->job_id) {
@@ -229,8 +220,7 @@ static void on_frame(void *arg, const void *frame, size_t len)
     if (!memcmp(h.mac, f->cfg->link->mac, 6))
         return; /* our own broadcast, if the switch reflects it */
     struct seen *s = lookup(f, h.mac, true);
-    if (!s)
-        return;
+    if (!s) return;
     *s = h;
 }
 
@@ -262,8 +252,7 @@ int job_form(const struct job_form_config *cfg, struct job_form_result *res)
         me->hash = f.hash;
         bool self_in = false;
         for (unsigned r = 0; r < cfg->nodes; r++)
-            if (f.member[r] == (int)(me - f.seen))
-                self_in = true;
+            if (f.member[r] == (int)(me - f.seen)) self_in = true;
         if (f.known == cfg->nodes && !self_in) {
             if (cfg->rank != JOB_RANK_AUTO)
                 snprintf(res->error, sizeof res->error,
@@ -280,21 +269,18 @@ int job_form(const struct job_form_config *cfg, struct job_form_result *res)
         bool agreed = f.known == cfg->nodes;
         for (unsigned r = 0; agreed && r < cfg->nodes; r++) {
             struct seen *s = &f.seen[f.member[r]];
-            if (s != me && (s->known != cfg->nodes || s->hash != f.hash))
-                agreed = false;
+            if (s != me && (s->known != cfg->nodes || s->hash != f.hash)) agreed = false;
         }
         me->ready = agreed;
         bool all_ready = agreed;
         for (unsigned r = 0; all_ready && r < cfg->nodes; r++)
-            if (!f.seen[f.member[r]].ready)
-                all_ready = false;
+            if (!f.seen[f.member[r]].ready) all_ready = false;
         uint64_t now = cfg->now_ns();
         if (all_ready || now >= next_hello) {
             send_hello(cfg, me->known, me->ready, me->hash, NULL);
             next_hello = now + hello_ns + (next_hello == start ? jitter : 0);
         }
-        if (all_ready)
-            break;
+        if (all_ready) break;
         if (now - start > cfg->timeout_ns) {
             int n = snprintf(res->error, sizeof res->error, "formation timed out: %u of %u nodes",
                              f.known, cfg->nodes);
@@ -313,8 +299,7 @@ int job_form(const struct job_form_config *cfg, struct job_form_result *res)
                     }
             }
             if (f.known == cfg->nodes && n < (int)sizeof res->error - 40) {
-                n += snprintf(res->error + n, sizeof res->error - (size_t)n,
-                              "; not confirmed by:");
+                n += snprintf(res->error + n, sizeof res->error - (size_t)n, "; not confirmed by:");
                 for (unsigned r = 0; r < cfg->nodes && n < (int)sizeof res->error - 8; r++) {
                     struct seen *s = &f.seen[f.member[r]];
                     if (s != me && !s->ready)
@@ -327,8 +312,7 @@ int job_form(const struct job_form_config *cfg, struct job_form_result *res)
     res->nodes = cfg->nodes;
     for (unsigned r = 0; r < cfg->nodes; r++) {
         memcpy(res->macs[r], f.seen[f.member[r]].mac, 6);
-        if (f.member[r] == (int)(me - f.seen))
-            res->rank = (int)r;
+        if (f.member[r] == (int)(me - f.seen)) res->rank = (int)r;
     }
     return 0;
 }
@@ -339,8 +323,7 @@ void job_form_answer(const struct job_form_config *cfg, const struct job_form_re
     struct job_form_result scratch;
     struct seen h;
     memset(&scratch, 0, sizeof scratch);
-    if (!parse_hello(cfg, &scratch, frame, len, &h) || h.ready)
-        return;
+    if (!parse_hello(cfg, &scratch, frame, len, &h) || h.ready) return;
     for (unsigned r = 0; r < res->nodes; r++) {
         if (!memcmp(res->macs[r], h.mac, 6)) {
             uint32_t hash = 2166136261u;

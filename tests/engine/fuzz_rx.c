@@ -105,7 +105,8 @@ static void open_ports(struct ap *ap)
     ap_port_open(ap, 4, mem[3] + GUARD, PSIZE, NULL, NULL, AP_PORT_SLOTS);
 }
 
-static size_t structured_frame(struct cursor *c, uint8_t *fr, const uint8_t (*macs)[6])
+static size_t structured_frame(const struct ap *ap, struct cursor *c, uint8_t *fr,
+                               const uint8_t (*macs)[6])
 {
     struct ap_hdr h;
     memset(&h, 0, sizeof(h));
@@ -118,9 +119,12 @@ static size_t structured_frame(struct cursor *c, uint8_t *fr, const uint8_t (*ma
     h.dst = (sel & 0x10) ? AP_WIRE_ALL : ME;
     uint32_t port = take(c, 1);
     h.port = (uint16_t)(port < 200 ? port % 6 : port == 255 ? AP_MAX_PORTS : port);
-    h.msg_seq = take(c, 1);
-    h.seq = take(c, 1);
-    h.ack = take(c, 1);
+    /* Sequence numbers near where the engine's streams are (they start at random values). */
+    const struct ap_peer *pp = &ap->peers[h.src % NODES];
+    int bc = h.dst == AP_WIRE_ALL;
+    h.msg_seq = pp->be_last[bc] + take(c, 1) - 8;
+    h.seq = pp->rx_expect[bc] + take(c, 1) - 8;
+    h.ack = pp->fc.una + take(c, 1) - 8;
     h.msg_len = (sel & 0x08) ? take(c, 4) : take(c, 2) % (PSIZE + 200);
     h.base = (sel & 0x04) ? take(c, 4) : take(c, 2) % PSIZE;
     h.frag_off = (sel & 0x02) ? take(c, 4) : take(c, 2) % (PSIZE + 200);
@@ -190,7 +194,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         }
         case 1:
         case 2: /* well-formed frames are the common case */
-            ap_input(&ap, frame, structured_frame(&c, frame, (const uint8_t(*)[6])macs));
+            ap_input(&ap, frame, structured_frame(&ap, &c, frame, (const uint8_t(*)[6])macs));
             break;
         case 3: /* time passes */
             clock_ns += (uint64_t)take(&c, 1) * 1000000ull;
