@@ -14,6 +14,8 @@
 #include "kernel/mem.h"
 #include "kernel/tsc.h"
 #include <errno.h>
+#include <limits.h>
+#include <stdint.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <string.h>
@@ -53,6 +55,8 @@ int _write(int fd, const void *buf, size_t n)
 }
 int write(int, const void *, size_t) ALIAS(_write);
 
+/* newlib's _read returns int: a read is capped at INT_MAX bytes, so the count it returns is
+ * the count it copied. */
 int _read(int fd, void *buf, size_t n)
 {
     if (fd == 0)
@@ -62,9 +66,11 @@ int _read(int fd, void *buf, size_t n)
         errno = EBADF;
         return -1;
     }
-    size_t left = f->mod->size - f->pos;
+    size_t left = f->pos < f->mod->size ? f->mod->size - f->pos : 0; /* lseek may go past */
     if (n > left)
         n = left;
+    if (n > INT_MAX)
+        n = INT_MAX;
     memcpy(buf, f->mod->data + f->pos, n);
     f->pos += n;
     return (int)n;
@@ -109,6 +115,9 @@ int _close(int fd)
 }
 int close(int) ALIAS(_close);
 
+#define OFF_T_MAX INT64_MAX
+_Static_assert(sizeof(off_t) == 8, "off_t is 64 bits on x86_64 newlib");
+
 off_t _lseek(int fd, off_t off, int whence)
 {
     struct open_file *f = file_of(fd);
@@ -117,11 +126,17 @@ off_t _lseek(int fd, off_t off, int whence)
         return -1;
     }
     off_t base = whence == SEEK_SET ? 0 : whence == SEEK_CUR ? (off_t)f->pos : (off_t)f->mod->size;
-    if ((whence != SEEK_SET && whence != SEEK_CUR && whence != SEEK_END) || base + off < 0) {
+    if (whence != SEEK_SET && whence != SEEK_CUR && whence != SEEK_END) {
         errno = EINVAL;
         return -1;
     }
-    f->pos = (size_t)(base + off) > f->mod->size ? f->mod->size : (size_t)(base + off);
+    /* base is at most the module size, so only a huge off can overflow base + off. */
+    if ((off > 0 && base > OFF_T_MAX - off) || base + off < 0) {
+        errno = off > 0 ? EOVERFLOW : EINVAL;
+        return -1;
+    }
+    /* Past the end is allowed (POSIX): reads there return 0, as at the end. */
+    f->pos = (size_t)(base + off);
     return (off_t)f->pos;
 }
 off_t lseek(int, off_t, int) ALIAS(_lseek);
@@ -205,8 +220,10 @@ int clock_gettime(clockid_t id, struct timespec *ts)
 int clock_getres(clockid_t id, struct timespec *ts)
 {
     (void)id;
-    ts->tv_sec = 0;
-    ts->tv_nsec = 1;
+    if (ts) { /* POSIX: a NULL res is allowed and ignored */
+        ts->tv_sec = 0;
+        ts->tv_nsec = 1;
+    }
     return 0;
 }
 
