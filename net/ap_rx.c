@@ -440,6 +440,11 @@ void ap_input(struct ap *ap, const void *frame, size_t len)
         return;
     }
     const uint8_t *payload = f + AP_FRAME_HLEN;
+    /* Another job's frames (another run, another key) are filtered before the costlier tag. */
+    if (h.job != ap->job) {
+        apx_drop(ap, AP_DROP_JOB);
+        return;
+    }
     if (ap->auth) {
         /* Nothing below runs for a frame we cannot attribute: not even the ACK check. */
         if (!(h.flags & AP_F_AUTH) || len - AP_FRAME_HLEN - h.frag_len < AP_TAG_LEN ||
@@ -456,10 +461,6 @@ void ap_input(struct ap *ap, const void *frame, size_t len)
         }
     } else if (ap->cfg.crc) {
         apx_drop(ap, AP_DROP_NO_CRC);
-        return;
-    }
-    if (h.job != ap->job) {
-        apx_drop(ap, AP_DROP_JOB);
         return;
     }
     if (h.src >= ap->nodes || h.src == ap->rank) {
