@@ -255,6 +255,13 @@ static int fc_stream(size_t size, long count)
                 (unsigned long long)size * (unsigned long long)count);
         return -1;
     }
+    if (getenv("AP_PROFILE_DEBUG")) {
+        char t[2048];
+        ap_stats_format(&eng[0].st, t, sizeof t);
+        fprintf(stderr, "sender:\n%s", t);
+        ap_stats_format(&eng[1].st, t, sizeof t);
+        fprintf(stderr, "receiver:\n%s", t);
+    }
     ap_port_close(&eng[1], PORT);
     return 0;
 }
@@ -281,7 +288,7 @@ static int keycost(long rounds)
     enum { RUNS = 9 };
     double lat[2][RUNS], thr[2][RUNS];
     const size_t msg = 65536; /* 8 frames of 9000 bytes (and a short one) per message */
-    const long msgs = rounds / 20 + 10;
+    const long msgs = rounds / 10 + 10;
     for (int run = 0; run < RUNS; run++)
         for (int keyed = 0; keyed < 2; keyed++) {
             bench_key = keyed ? key : NULL;
