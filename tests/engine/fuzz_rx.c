@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "net/ap.h"
+#include "net/siphash.h"
 #include "net/crc32c.h"
 #include "net/wire.h"
 
@@ -105,6 +106,8 @@ static void open_ports(struct ap *ap)
     ap_port_open(ap, 4, mem[3] + GUARD, PSIZE, NULL, NULL, AP_PORT_SLOTS);
 }
 
+static const uint8_t fuzz_key[16] = {7, 6, 5, 4, 3, 2, 1};
+
 static size_t structured_frame(const struct ap *ap, struct cursor *c, uint8_t *fr,
                                const uint8_t (*macs)[6])
 {
@@ -139,8 +142,21 @@ static size_t structured_frame(const struct ap *ap, struct cursor *c, uint8_t *f
         h.crc = crc32c_final(crc32c_update(st, fr + AP_ETH_HLEN, AP_HDR_CRC_OFF));
     }
     ap_eth_write(fr, macs[ME], macs[h.src % NODES]);
+    int sign = ap->auth && (take(c, 1) & 1); /* a keyed engine: mostly frames it can verify */
+    if (sign) h.flags |= AP_F_AUTH;
     ap_hdr_write(fr + AP_ETH_HLEN, &h);
     size_t len = AP_FRAME_HLEN + h.frag_len;
+    if (sign) {
+        struct sip_key k;
+        struct sip_state st;
+        sip_key_load(&k, fuzz_key);
+        sip_init(&st, &k);
+        sip_update(&st, fr + AP_ETH_HLEN, AP_HDR_CRC_OFF);
+        sip_update(&st, pay, h.frag_len);
+        uint64_t t = sip_final(&st);
+        memcpy(fr + len, &t, 8);
+        len += 8;
+    }
     uint32_t cut = take(c, 1);
     if (cut >= 250) /* sometimes truncated */
         len = len * (cut - 249) / 7;
@@ -173,6 +189,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                             .link = &link,
                             .now_ns = now_fn,
                             .crc = take(&c, 1) & 1,
+                            .key = take(&c, 1) & 1 ? fuzz_key : NULL,
                             .window = 8,
                             .giveup_ns = 50000000};
     if (ap_init(&ap, &cfg) != 0) abort();
