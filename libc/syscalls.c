@@ -28,8 +28,8 @@
 #undef errno
 extern int errno;
 
-#define ALIAS(name) __attribute__((alias(#name)))
-#define MAX_FILES 16
+#define ALIAS(name)   __attribute__((alias(#name)))
+#define MAX_FILES     16
 #define FIRST_FILE_FD 3
 
 static struct open_file {
@@ -59,18 +59,15 @@ int write(int, const void *, size_t) ALIAS(_write);
  * the count it copied. */
 int _read(int fd, void *buf, size_t n)
 {
-    if (fd == 0)
-        return 0; /* no keyboard: stdin is empty */
+    if (fd == 0) return 0; /* no keyboard: stdin is empty */
     struct open_file *f = file_of(fd);
     if (!f) {
         errno = EBADF;
         return -1;
     }
     size_t left = f->pos < f->mod->size ? f->mod->size - f->pos : 0; /* lseek may go past */
-    if (n > left)
-        n = left;
-    if (n > INT_MAX)
-        n = INT_MAX;
+    if (n > left) n = left;
+    if (n > INT_MAX) n = INT_MAX;
     memcpy(buf, f->mod->data + f->pos, n);
     f->pos += n;
     return (int)n;
@@ -108,8 +105,7 @@ int _close(int fd)
         f->mod = NULL;
         return 0;
     }
-    if (fd >= 0 && fd <= 2)
-        return 0;
+    if (fd >= 0 && fd <= 2) return 0;
     errno = EBADF;
     return -1;
 }
@@ -162,8 +158,7 @@ int fstat(int, struct stat *) ALIAS(_fstat);
 int _stat(const char *name, struct stat *st)
 {
     int fd = _open(name, O_RDONLY);
-    if (fd < 0)
-        return -1;
+    if (fd < 0) return -1;
     int r = _fstat(fd, st);
     _close(fd);
     return r;
@@ -230,13 +225,15 @@ int clock_getres(clockid_t id, struct timespec *ts)
 clock_t _times(struct tms *t)
 {
     clock_t c = (clock_t)(time_ns() / (1000000000u / CLOCKS_PER_SEC));
-    if (t)
-        *t = (struct tms){c, 0, 0, 0};
+    if (t) *t = (struct tms){c, 0, 0, 0};
     return c;
 }
 clock_t times(struct tms *) ALIAS(_times);
 
-int _getpid(void) { return 1; }
+int _getpid(void)
+{
+    return 1;
+}
 int getpid(void) ALIAS(_getpid);
 
 int _kill(int pid, int sig)
@@ -252,12 +249,12 @@ int kill(int, int) ALIAS(_kill);
 
 /* The rest of POSIX has no meaning on a single-app machine. */
 #pragma GCC diagnostic ignored "-Wunused-parameter"
-#define NOSYS(ret, name, params)                                                                  \
-    ret _##name params                                                                            \
-    {                                                                                             \
-        errno = ENOSYS;                                                                           \
-        return (ret)-1;                                                                           \
-    }                                                                                             \
+#define NOSYS(ret, name, params)                                                                   \
+    ret _##name params                                                                             \
+    {                                                                                              \
+        errno = ENOSYS;                                                                            \
+        return (ret)-1;                                                                            \
+    }                                                                                              \
     ret name params ALIAS(_##name);
 NOSYS(int, fork, (void))
 NOSYS(int, execve, (const char *a, char *const b[], char *const c[]))

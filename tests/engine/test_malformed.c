@@ -149,7 +149,7 @@ static struct ap_hdr hdr(int src, int port, int fc, uint32_t msg_len, uint32_t f
     const struct ap_peer *p = &cur->ap.peers[src < NODES ? src : 0];
     h.msg_seq = p->be_last[0] + 1; /* the next BE message */
     if (p->as[AP_ST_BE_UNI].active) h.msg_seq = p->as[AP_ST_BE_UNI].msg_seq + 1;
-    h.seq = p->rx_expect[0];       /* the next FC frame */
+    h.seq = p->rx_expect[0]; /* the next FC frame */
     h.version = AP_WIRE_VERSION;
     h.type = AP_T_DATA;
     h.flags = (fc ? AP_F_FC : 0) | (frag_off == 0 ? AP_F_FIRST : 0) |
