@@ -28,13 +28,16 @@ def main():
     out.bind((a.victim, 0))
     ins = []
     for name in a.sniff.split(","):
-        s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(ETH_P))
+        # ETH_P_ALL: on a bridge port, sockets bound to one protocol see nothing (the bridge
+        # takes the frame first); "all" sockets see every frame.
+        s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(3))
         s.bind((name, 0))
         s.setblocking(False)
         ins.append(s)
     sent = {k: 0 for k in ("replay", "bitflip", "ack", "rnr", "control", "collective", "hello")}
     stop = [False]
     signal.signal(signal.SIGTERM, lambda *_: stop.__setitem__(0, True))
+    print(f"inject: sniffing {a.sniff}, forging into {a.victim}", flush=True)
     rng = random.Random(1)
     end = time.time() + a.seconds
     period = 1.0 / a.rate
@@ -45,7 +48,7 @@ def main():
             try:
                 while True:
                     f = s.recv(10000)
-                    if len(f) < 14 + 2:
+                    if len(f) < 14 + 2 or f[12:14] != b"\x88\xb5":
                         continue
                     kind = "hello" if f[15] == 0x80 else "data" if f[15] == 1 and len(f) >= 58 else None
                     # Frames the victim receives: to its MAC, or broadcast.
@@ -56,7 +59,7 @@ def main():
         if time.time() < next_t or "data" not in last:
             time.sleep(0.002)
             continue
-        next_t += period
+        next_t = max(next_t + period, time.time() - 1)
         f = last["data"]
         eth, h, pay = f[:14], list(HDR.unpack(f[14:58])), f[58:]
         src_mac = f[6:12]
