@@ -357,6 +357,16 @@ void job_start(void)
     my_rank = form_res.rank;
     n_ranks = (int)form_res.nodes;
     kprintf("job: formed in %lu ms: rank %d of %d\n", (time_ns() - t0) / 1000000, my_rank, n_ranks);
+    if (kr > 0) {
+        /* What the per-frame tag costs on this CPU (twice per frame: sender and receiver). */
+        struct sip_key k;
+        sip_key_load(&k, job_key);
+        uint64_t c0 = time_ns();
+        volatile uint64_t sink = siphash24(&k, io_slots, sizeof io_slots);
+        (void)sink;
+        kprintf("job: frames authenticated with SipHash-2-4: %lu ns/KB on this CPU\n",
+                (unsigned long)((time_ns() - c0) * 1024 / sizeof io_slots));
+    }
     for (int r = 0; r < n_ranks; r++) {
         const uint8_t *m = form_res.macs[r];
         kprintf("job:   rank %d  %02x:%02x:%02x:%02x:%02x:%02x\n", r, m[0], m[1], m[2], m[3], m[4],
