@@ -8,13 +8,16 @@
 #include "net/ap.h"
 #include "net/wire.h"
 
-#define AP_COLL_PORT   AP_MAX_PORTS /* the engine's collective port, right after user ports */
-#define AP_RX_BATCH    32           /* frames per link poll */
-#define AP_RX_BATCHES  4            /* link polls per ap_poll pass */
-#define AP_TX_BUDGET   128          /* data frames per ap_poll pass */
-#define AP_MAX_NEST    4            /* ap_poll nesting that still runs handlers */
-#define AP_DUPACKS     2            /* duplicate ACKs that trigger go-back-N at once */
-#define AP_BE_STALE_NS 100000000ull /* a BE message silent this long loses its buffer */
+#define AP_COLL_PORT   AP_MAX_PORTS       /* the engine's collective port, right after user ports */
+#define AP_RX_BATCH    32                 /* frames per link poll */
+#define AP_RX_BATCHES  4                  /* link polls per ap_poll pass */
+#define AP_TX_BUDGET   128                /* data frames per ap_poll pass */
+#define AP_MAX_NEST    4                  /* ap_poll nesting that still runs handlers */
+#define AP_DUPACKS     2                  /* duplicate ACKs that trigger go-back-N at once */
+#define AP_BE_STALE_NS 100000000ull       /* a BE message silent this long loses its buffer */
+#define AP_PAY_IOV     (LINK_MAX_IOV - 2) /* payload pieces per frame: header + tag around */
+#define AP_BE_JUMP     1024u /* a BE msg_seq further ahead than this is not believed ... */
+#define AP_BE_RESYNC   4     /* ... until this many such messages came in a row */
 
 /* req->kind bits */
 #define AP_K_FC    1
@@ -51,20 +54,13 @@ void apx_resume(struct ap *ap);
 void apx_wait_step(struct ap *ap);
 int apx_req_check(struct ap *ap, struct ap_req *req);
 
-/* ap_rx.c */
-int apx_resolve(struct ap *ap, unsigned src, int stream, const struct ap_hdr *h,
-                struct ap_unit **unit, uint32_t *off);
-void apx_release(struct ap *ap, struct ap_unit *u);
-void apx_abort_asm(struct ap *ap, unsigned src, int stream, int reason);
-void apx_deliver(struct ap *ap, unsigned src, struct ap_asm *as);
-void apx_ack_input(struct ap *ap, unsigned src, const struct ap_hdr *h, int pure); /* ap_fc.c */
-
-/* ap_tx.c */
+/* ap_frame.c: the framing leaf (iov walking, fragments, headers, handing frames to the link) */
 void apx_iov_seek(const struct ap_req *r, size_t off, unsigned *iv, size_t *io);
 unsigned apx_iov_take(const struct ap_req *r, unsigned *iv, size_t *io, size_t want,
                       struct link_iov *out, unsigned max, size_t *got);
 /* The next new fragment of r: at most maxpay bytes from its cursor, as pieces[1..n] (pieces[0]
- * is left for the header). The cursor moves only by apx_frag_commit, once the frame went out. */
+ * is left for the header, pieces[n+1] for the tag). The cursor moves only by apx_frag_commit, once
+ * the frame went out. */
 struct apx_frag {
     unsigned iv, n;
     size_t io, got;
@@ -78,16 +74,20 @@ void apx_hdr_data(const struct ap *ap, struct ap_hdr *h, const struct ap_req *r,
                   uint32_t frag_off, size_t frag_len);
 int apx_xmit(struct ap *ap, int dst, struct ap_hdr *h, struct link_iov *pieces, unsigned n,
              uint32_t pcrc);
+
+/* ap_rx.c */
+void apx_abort_asm(struct ap *ap, unsigned src, int stream, int reason);
+void apx_self_deliver(struct ap *ap);
+
+/* ap_tx.c */
 void apx_flush_acks(struct ap *ap, int urgent_only);
 void apx_complete(struct ap *ap, struct ap_req *req, int status);
 void apx_be_tx(struct ap *ap, int *budget);
-void apx_self_tx(struct ap *ap);
 void apx_tx_progress(struct ap *ap, int *work);
 
 /* ap_fc.c */
 void apx_fc_tx(struct ap *ap, struct ap_fctx *f, int dst, int *budget);
-void apx_fc_advance(struct ap *ap, struct ap_fctx *f, uint32_t ack);
-void apx_back_input(struct ap *ap, unsigned src, uint32_t ack, int rnr);
+void apx_ack_input(struct ap *ap, unsigned src, const struct ap_hdr *h, int pure);
 void apx_peer_dead(struct ap *ap, unsigned peer);
 void apx_timers(struct ap *ap);
 

@@ -18,6 +18,7 @@
 
 #include <stdint.h>
 
+#include "net/siphash.h"
 #include "net/wire.h"
 
 /* The four receive streams from one source. */
@@ -77,7 +78,8 @@ struct ap_fctx {
     uint32_t una, nxt, rtx;     /* oldest unacked <= next to resend <= next new */
     uint32_t msg_seq;
     uint64_t deadline_ns; /* retransmission timer, 0 = off */
-    uint64_t since_ns;    /* last progress (ACK advance, RNR, start): for give-up */
+    uint64_t since_ns;    /* last sign of life (ACK advance, RNR, start): for give-up */
+    uint64_t stall_ns;    /* last ACK advance (or start): "not ready" cannot last forever */
     uint64_t srtt, rttvar, rto;
     /* Congestion window: frames in flight allowed (<= window). Halved on a fast retransmit,
      * quartered on a timeout, +1 per window of acknowledged frames: under loss go-back-N
@@ -99,6 +101,10 @@ struct ap_peer {
     uint8_t rnr_listed;  /* queued in ap->rnr_list (resume when something frees up) */
     uint8_t be_seen[2];  /* BE unicast/broadcast: be_last valid */
     uint32_t be_last[2]; /* newest BE msg_seq delivered or abandoned */
+    uint32_t be_far[2];  /* a BE msg_seq far ahead of be_last, seen be_nfar[] times in a row */
+    uint8_t be_nfar[2];
+    uint8_t rx_emsg; /* unicast FC message rx_emsg_seq was dropped (bounds): tell it */
+    uint32_t rx_emsg_seq;
     struct ap_asm as[AP_NSTREAMS];
     uint64_t last_heard_ns;
     /* Sending to this peer. */
@@ -117,6 +123,7 @@ struct ap_coll_rx {
     struct ap_unit post, eager;
     uint32_t post_tag, eager_tag, eager_len, post_len;
     uint8_t post_done;
+    uint8_t post_err; /* the message for the posted receive was longer than it: dropped */
 };
 
 struct ap_event {
@@ -148,6 +155,8 @@ struct ap {
     unsigned nodes, rank;
     uint32_t job;
     unsigned mtu, maxpay, ack_every;
+    uint8_t auth; /* frames carry and need a SipHash tag */
+    struct sip_key key;
     unsigned window; /* a power of two: sequence numbers map to ring slots by masking */
     uint64_t now;
     uint8_t (*macs)[6];

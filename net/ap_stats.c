@@ -19,7 +19,9 @@ static const char *const drop_names[AP_DROP_NREASONS] = {
     [AP_DROP_FRAG] = "bad_frag",       [AP_DROP_NOT_READY] = "not_ready",
     [AP_DROP_DUP] = "duplicate",       [AP_DROP_OOO] = "out_of_order",
     [AP_DROP_STALE] = "stale",         [AP_DROP_BE_GAP] = "be_gap",
-    [AP_DROP_ACK] = "bad_ack",
+    [AP_DROP_ACK] = "bad_ack",         [AP_DROP_AUTH] = "bad_auth",
+    [AP_DROP_ETH_SRC] = "eth_src",     [AP_DROP_NOT_FC] = "not_fc",
+    [AP_DROP_SEQ] = "seq_jump",        [AP_DROP_DEAD] = "dead_peer",
 };
 
 const char *ap_drop_name(int reason)
