@@ -15,6 +15,9 @@
 #define AP_MAX_NEST    4            /* ap_poll nesting that still runs handlers */
 #define AP_DUPACKS     2            /* duplicate ACKs that trigger go-back-N at once */
 #define AP_BE_STALE_NS 100000000ull /* a BE message silent this long loses its buffer */
+#define AP_SACK_SPAN   64           /* frames past the cumulative ACK a SACK map reports */
+#define AP_SACK_LEN    8            /* its payload: a little-endian 64-bit map */
+#define AP_HELD_MAX    256          /* frames held past gaps, at most (pool, all peers) */
 
 /* req->kind bits */
 #define AP_K_FC    1
@@ -57,7 +60,9 @@ int apx_resolve(struct ap *ap, unsigned src, int stream, const struct ap_hdr *h,
 void apx_release(struct ap *ap, struct ap_unit *u);
 void apx_abort_asm(struct ap *ap, unsigned src, int stream, int reason);
 void apx_deliver(struct ap *ap, unsigned src, struct ap_asm *as);
-void apx_ack_input(struct ap *ap, unsigned src, const struct ap_hdr *h, int pure); /* ap_fc.c */
+/* ap_fc.c: `pure` for ACK frames; `sack` points to an AP_F_SACK map (else NULL) */
+void apx_ack_input(struct ap *ap, unsigned src, const struct ap_hdr *h, int pure,
+                   const uint8_t *sack);
 
 /* ap_tx.c */
 void apx_iov_seek(const struct ap_req *r, size_t off, unsigned *iv, size_t *io);
@@ -90,6 +95,16 @@ void apx_fc_advance(struct ap *ap, struct ap_fctx *f, uint32_t ack);
 void apx_back_input(struct ap *ap, unsigned src, uint32_t ack, int rnr);
 void apx_peer_dead(struct ap *ap, unsigned peer);
 void apx_timers(struct ap *ap);
+
+/* ap_sack.c: frames held past a gap (receiver), SACK maps (both sides) */
+int apx_held_init(struct ap *ap);
+void apx_held_fini(struct ap *ap);
+int apx_held_put(struct ap *ap, unsigned src, const struct ap_hdr *h, const uint8_t *payload);
+struct ap_held *apx_held_next(struct ap *ap, unsigned src); /* the one at rx_expect, or NULL */
+void apx_held_free(struct ap *ap, struct ap_held *x);
+void apx_held_forget(struct ap *ap, unsigned src);
+uint64_t apx_sack_map(const struct ap *ap, unsigned src);
+void apx_sack_input(struct ap *ap, struct ap_fctx *f, uint32_t ack, uint64_t map);
 
 /* ap_send.c */
 int apx_start(struct ap *ap, struct ap_req *req, unsigned kind, int dst, int port, size_t off,

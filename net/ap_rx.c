@@ -1,6 +1,7 @@
 /*
  * net/ap_rx.c — Active Port engine, receive path: frame validation (every drop counted by
- * reason), FC in-order acceptance, BE and FC reassembly in place, delivery.
+ * reason), FC in-order acceptance (frames past a gap held by net/ap_sack.c and replayed), BE
+ * and FC reassembly in place, delivery.
  * Tested by tests/engine/test_malformed.c, test_lossy.c and the fuzzer (tests/engine/fuzz_rx.c).
  */
 #include "net/ap_internal.h"
@@ -228,17 +229,11 @@ static int fc_accept(struct ap *ap, unsigned src, int stream, const struct ap_hd
     return FC_ACCEPTED;
 }
 
-static void fc_input(struct ap *ap, unsigned src, int bc, const struct ap_hdr *h,
-                     const uint8_t *payload)
+/* The frame at the stream's expected sequence: take it, or refuse it (returns 0). */
+static int fc_take(struct ap *ap, unsigned src, int bc, const struct ap_hdr *h,
+                   const uint8_t *payload)
 {
     struct ap_peer *p = &ap->peers[src];
-    uint32_t *expect = &p->rx_expect[bc];
-    if (h->seq != *expect) {
-        apx_drop(ap, ap_seq_lt(h->seq, *expect) ? AP_DROP_DUP : AP_DROP_OOO);
-        p->reack = 1;
-        apx_ack_queue(ap, src);
-        return;
-    }
     if (fc_accept(ap, src, bc ? AP_ST_FC_BC : AP_ST_FC_UNI, h, payload) == FC_REFUSED) {
         /* Every refusal is answered (coalesced to one ACK per pass): the sender's probes
          * must hear "alive but not ready", or a long wait would look like a dead peer. */
@@ -249,12 +244,42 @@ static void fc_input(struct ap *ap, unsigned src, int bc, const struct ap_hdr *h
             ap->rnr_list[ap->nrnr++] = src;
         }
         apx_ack_queue(ap, src);
-        return;
+        return 0;
     }
-    (*expect)++;
+    p->rx_expect[bc]++;
     p->rx_rnr[bc] = 0;
     p->rx_unacked[bc]++;
     apx_ack_queue(ap, src);
+    return 1;
+}
+
+/* `placeable`: the frame's fragment fields are consistent, so it may be held past a gap. */
+static void fc_input(struct ap *ap, unsigned src, int bc, const struct ap_hdr *h,
+                     const uint8_t *payload, int placeable)
+{
+    struct ap_peer *p = &ap->peers[src];
+    if (h->seq != p->rx_expect[bc]) {
+        if (ap_seq_lt(h->seq, p->rx_expect[bc]))
+            apx_drop(ap, AP_DROP_DUP);
+        else if (bc || !placeable || !apx_held_put(ap, src, h, payload))
+            apx_drop(ap, AP_DROP_OOO);
+        p->reack = 1; /* a duplicate ACK (with the SACK map) tells the sender what is missing */
+        apx_ack_queue(ap, src);
+        return;
+    }
+    if (!fc_take(ap, src, bc, h, payload)) return;
+    /* The gap is filled: replay what was held behind it, in order. */
+    while (!bc && p->held) {
+        struct ap_held *x = apx_held_next(ap, src);
+        if (!x) break;
+        if (!fc_take(ap, src, bc, &x->h, x->data)) {
+            /* Refused (not ready): drop everything held; the sender forgets the SACK
+             * reports when it sees the RNR and resends in order once we are ready. */
+            apx_held_forget(ap, src);
+            break;
+        }
+        apx_held_free(ap, x);
+    }
 }
 
 static void be_input(struct ap *ap, unsigned src, int bc, const struct ap_hdr *h,
@@ -382,17 +407,20 @@ void ap_input(struct ap *ap, const void *frame, size_t len)
             return;
         }
         ap->st.acks_rcvd++;
-        apx_ack_input(ap, h.src, &h, 1);
+        int sack = (h.flags & AP_F_SACK) && h.frag_len == AP_SACK_LEN;
+        apx_ack_input(ap, h.src, &h, 1, sack ? f + AP_FRAME_HLEN : NULL);
         return;
     }
     if (h.type != AP_T_DATA) {
         apx_drop(ap, AP_DROP_TYPE);
         return;
     }
-    if ((h.flags & AP_F_ACK) && !bc) apx_ack_input(ap, h.src, &h, 0);
+    if ((h.flags & AP_F_ACK) && !bc) apx_ack_input(ap, h.src, &h, 0, NULL);
     uint64_t end = (uint64_t)h.frag_off + h.frag_len;
-    if (end > h.msg_len || !!(h.flags & AP_F_FIRST) != (h.frag_off == 0) ||
-        !!(h.flags & AP_F_LAST) != (end == h.msg_len) || (h.frag_len == 0 && h.msg_len != 0)) {
+    int placeable = !(end > h.msg_len || !!(h.flags & AP_F_FIRST) != (h.frag_off == 0) ||
+                      !!(h.flags & AP_F_LAST) != (end == h.msg_len) ||
+                      (h.frag_len == 0 && h.msg_len != 0));
+    if (!placeable) {
         /* Cannot be placed; for FC it still occupies its sequence number below. */
         if (!(h.flags & AP_F_FC)) {
             apx_drop(ap, AP_DROP_FRAG);
@@ -411,7 +439,7 @@ void ap_input(struct ap *ap, const void *frame, size_t len)
         }
     }
     if (h.flags & AP_F_FC)
-        fc_input(ap, h.src, bc, &h, payload);
+        fc_input(ap, h.src, bc, &h, payload, placeable);
     else
         be_input(ap, h.src, bc, &h, payload);
 }

@@ -138,7 +138,9 @@ static int send_ack(struct ap *ap, unsigned i)
 {
     struct ap_peer *p = &ap->peers[i];
     struct ap_hdr h;
-    struct link_iov pieces[1];
+    struct link_iov pieces[2];
+    uint64_t map = p->held ? apx_sack_map(ap, i) : 0;
+    unsigned n = 0;
     memset(&h, 0, sizeof(h));
     h.version = AP_WIRE_VERSION;
     h.type = AP_T_ACK;
@@ -148,7 +150,15 @@ static int send_ack(struct ap *ap, unsigned i)
     h.dst = (uint16_t)i;
     h.ack = p->rx_expect[0];
     h.msg_seq = p->rx_expect[1];
-    if (apx_xmit(ap, (int)i, &h, pieces, 0, CRC32C_INIT) < 0) return -1;
+    if (map) {
+        h.flags |= AP_F_SACK;
+        h.frag_len = AP_SACK_LEN;
+        pieces[1].base = &map;
+        pieces[1].len = AP_SACK_LEN;
+        n = 1;
+    }
+    uint32_t pcrc = n && ap->cfg.crc ? apx_pieces_crc(pieces + 1, n) : CRC32C_INIT;
+    if (apx_xmit(ap, (int)i, &h, pieces, n, pcrc) < 0) return -1;
     p->reack = 0;
     p->ack_now = 0;
     p->rx_unacked[0] = p->rx_unacked[1] = 0;

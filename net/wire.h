@@ -71,6 +71,8 @@ enum ap_frame_flags {
     AP_F_RNR = 0x0080,   /* ACK: frame `ack` of the unicast stream was refused: receiver not
                             ready (port closed, disarmed or busy) — retry later, peer is alive */
     AP_F_BRNR = 0x0100,  /* ACK: same for the broadcast FC stream's frame `msg_seq` */
+    AP_F_SACK = 0x0200,  /* ACK: the 8-byte payload is a little-endian map; bit i set: the
+                            receiver holds unicast frame ack + 1 + i (it arrived past a gap) */
 };
 
 struct ap_hdr {
