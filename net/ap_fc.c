@@ -185,6 +185,7 @@ void apx_ack_input(struct ap *ap, unsigned src, const struct ap_hdr *h, int pure
         if (!f->head) apx_active_del(ap, src);
     }
     if (!pure) return;
+    if (h->flags & AP_F_BELOSS) apx_pace_report(ap, h->base);
     if (h->flags & AP_F_RNR) {
         if (f->una != f->nxt) {
             sack_clear(ap, f);

@@ -106,6 +106,12 @@ void apx_held_forget(struct ap *ap, unsigned src);
 uint64_t apx_sack_map(const struct ap *ap, unsigned src);
 void apx_sack_input(struct ap *ap, struct ap_fctx *f, uint32_t ack, uint64_t map);
 
+/* ap_pace.c: BE pacing (sender), BE loss reports (receiver) */
+int apx_pace_take(struct ap *ap, size_t bytes); /* 0: wait, the BE rate is reached */
+void apx_pace_report(struct ap *ap, uint32_t seen_rate);
+void apx_be_arrived(struct ap *ap, unsigned src, size_t bytes);
+void apx_be_lost(struct ap *ap, unsigned src);
+
 /* ap_send.c */
 int apx_start(struct ap *ap, struct ap_req *req, unsigned kind, int dst, int port, size_t off,
               const struct ap_iov *iov, unsigned niov);

@@ -289,6 +289,7 @@ static void be_input(struct ap *ap, unsigned src, int bc, const struct ap_hdr *h
     int stream = bc ? AP_ST_BE_BC : AP_ST_BE_UNI;
     struct ap_asm *as = &p->as[stream];
     uint32_t seq = h->msg_seq;
+    apx_be_arrived(ap, src, AP_FRAME_HLEN + h->frag_len);
     if (p->be_seen[bc] && ap_seq_le(seq, p->be_last[bc])) {
         apx_drop(ap, AP_DROP_STALE);
         return;
@@ -298,16 +299,20 @@ static void be_input(struct ap *ap, unsigned src, int bc, const struct ap_hdr *h
             apx_drop(ap, AP_DROP_STALE);
             return;
         }
+        apx_be_lost(ap, src);
         apx_abort_asm(ap, src, stream, 0); /* a newer message: the old one lost its tail */
     }
     if (!as->active) {
         if (!(h->flags & AP_F_FIRST)) {
             /* Its first fragment was lost: the whole message is. */
             apx_drop(ap, AP_DROP_BE_GAP);
+            apx_be_lost(ap, src);
             p->be_last[bc] = seq;
             p->be_seen[bc] = 1;
             return;
         }
+        if (p->be_seen[bc] && seq != p->be_last[bc] + 1)
+            apx_be_lost(ap, src); /* whole messages before this one never arrived */
         struct ap_unit *u = NULL;
         uint32_t off = 0;
         if (apx_resolve(ap, src, stream, h, &u, &off) != AP_R_OK) {
@@ -322,6 +327,7 @@ static void be_input(struct ap *ap, unsigned src, int bc, const struct ap_hdr *h
             return;
         }
         apx_drop(ap, same_message(as, h) ? AP_DROP_BE_GAP : AP_DROP_FRAG);
+        if (same_message(as, h)) apx_be_lost(ap, src);
         apx_abort_asm(ap, src, stream, 0);
         return;
     }

@@ -102,6 +102,10 @@ struct ap_peer {
     uint8_t rnr_listed;  /* queued in ap->rnr_list (resume when something frees up) */
     uint8_t be_seen[2];  /* BE unicast/broadcast: be_last valid */
     uint16_t held;       /* FC unicast frames of it held past a gap (net/ap_sack.c) */
+    uint8_t be_loss;     /* a BE message of it was lost on the way: report it (ap_pace.c) */
+    uint32_t be_loss_rate; /* bytes per ms its frames arrived at, 0 = unknown */
+    uint32_t be_rx_bytes;  /* BE bytes from it since be_rx_t0: its frames' arrival rate */
+    uint64_t be_rx_t0;
     uint32_t be_last[2]; /* newest BE msg_seq delivered or abandoned */
     struct ap_asm as[AP_NSTREAMS];
     uint64_t last_heard_ns;
@@ -182,6 +186,8 @@ struct ap {
     unsigned blive; /* receivers of the broadcast FC stream still alive */
     unsigned nbrnr; /* receivers currently refusing it */
     uint32_t be_bc_seq;
+    /* BE pacing (net/ap_pace.c): bytes per ms, 0 = not paced; token bucket. */
+    uint64_t be_rate, be_tokens, be_tok_ns, be_cut_ns;
     /* BE and local queues. */
     struct ap_req *beq_head, *beq_tail;
     struct ap_req *selfq_head, *selfq_tail;
