@@ -188,6 +188,7 @@ struct ap {
     uint32_t be_bc_seq;
     /* BE pacing (net/ap_pace.c): bytes per ms, 0 = not paced; token bucket. */
     uint64_t be_rate, be_tokens, be_tok_ns, be_cut_ns;
+    uint64_t be_tx_bytes, be_tx_t0, be_tx_prev, be_tx_prev_ns; /* our BE send rate, 2 windows */
     /* BE and local queues. */
     struct ap_req *beq_head, *beq_tail;
     struct ap_req *selfq_head, *selfq_tail;
