@@ -7,7 +7,7 @@
 source "$(dirname "$0")/../lib.sh"
 [ -f build/linktest.elf ] || fail "build/linktest.elf missing (run make)"
 
-boot_qemu "$TMP/nonic.log" 60 -kernel build/linktest.elf -append "rank=0 nodes=2" -nic none
+boot_qemu "$TMP/nonic.log" 60 -kernel build/linktest.elf -append "rank=0 nodes=2 job=0x31" -nic none
 expect "$TMP/nonic.log" '^nic: no supported NIC found' "the registry says no supported NIC"
 expect "$TMP/nonic.log" '^nic: error: no supported NIC found: this app needs a network' \
     "nic_require's error"
@@ -21,7 +21,7 @@ exec 3<>"$TMP/monitor"
 timeout 60 qemu-system-x86_64 $(accel_args) -m 256M -display none -no-reboot -S \
     -monitor stdio -serial "file:$TMP/down.log" -device isa-debug-exit,iobase=0xf4,iosize=4 \
     -netdev user,id=net0 -device e1000,netdev=net0,romfile=,mac=52:54:00:50:00:01 \
-    -kernel build/linktest.elf -append "rank=0 nodes=2 linkwait=500" <&3 >/dev/null 2>&1 &
+    -kernel build/linktest.elf -append "rank=0 nodes=2 job=0x31 linkwait=500" <&3 >/dev/null 2>&1 &
 qemu=$!
 printf 'set_link net0 off\ncont\n' >&3
 wait $qemu
