@@ -39,7 +39,7 @@ echo "ok: link down -> exit 102"
 # Bad NIC settings: the message names the setting, the exit code is 102.
 for words in "mtu=20|e1000 [0-9a-f:.]*: mtu 20 out of range" "rxring=-1|nic: error: rxring=-1 out of range"; do
     arg=${words%%|*} msg=${words#*|}
-    boot_qemu "$TMP/bad.log" 60 -kernel build/linktest.elf -append "rank=0 nodes=1 $arg" \
+    boot_qemu "$TMP/bad.log" 60 -kernel build/linktest.elf -append "rank=0 nodes=1 job=0x31 $arg" \
         -netdev user,id=net0 -device e1000,netdev=net0,romfile=,mac=52:54:00:50:00:01
     expect "$TMP/bad.log" "$msg" "$arg refused with a clear message"
     [ "$EXIT" = 102 ] || fail "$arg: exit $EXIT, expected 102"
