@@ -138,6 +138,12 @@ def markdown(data, rat, rat_min, num):
                       ("halo4", "halo per iteration, 4 nodes, us"),
                       ("allr4", "allreduce 8 B, 4 nodes, us")):
         L.append("| %s | %s |" % (lbl, " | ".join(cell(s, what) for s, _, _ in SIDES)))
+    row = []
+    for side, _, _ in SIDES:
+        rec = data[side]["pingpong"].get(1 << 20)
+        d = num(rec, "median_us") if rec else None
+        row.append("%.1f" % ((1 << 20) / d) if d else "-")
+    L.append("| ping-pong throughput T(1 MiB) = S / D(S), MB/s (GAMMA's) | %s |" % " | ".join(row))
     for n in (2, 4):
         row = []
         for s, _, _ in SIDES:
