@@ -7,7 +7,7 @@ set -uo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 
 if ! compgen -G '/boot/vmlinuz-*' >/dev/null; then
-    echo "SKIP: no /boot/vmlinuz-* (Debian's linux-image-amd64 is not installed)"
+    echo "PORTO-SKIP: no /boot/vmlinuz-* (Debian's linux-image-amd64 is not installed)"
     exit 77
 fi
 OUT=$(mktemp -d)
@@ -18,7 +18,7 @@ timeout -s INT 150 "$ROOT/scripts/linux-mpi" -n 2 --timeout 120 --out "$OUT" \
     "mpiperf impl=mpich-tcp tests=pingpong,allreduce max=1K samples=50 warmup=5 allreduce=50"
 rc=$?
 if [ $rc -eq 77 ]; then
-    echo "SKIP: scripts/linux-mpi cannot run here (kernel, MPICH or root missing)"
+    echo "PORTO-SKIP: scripts/linux-mpi cannot run here (kernel, MPICH or root missing)"
     exit 77
 fi
 if [ $rc -ne 0 ]; then
