@@ -76,7 +76,7 @@ def ratios(data, num, stat="median"):
         if a is None or b is None or b == 0:
             why = "; ".join(w for w in (why_a and "Porto: " + why_a, why_b and "MPICH: " + why_b)
                             if w) or "zero"
-            out.append((name, None, op, target, "missed", desc, why))
+            out.append((name, None, op, target, "n/a", desc, why))
             continue
         r = a / b
         met = r <= target if op == "<=" else r >= target
