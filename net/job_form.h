@@ -17,17 +17,20 @@ struct job_form_config {
     uint64_t (*now_ns)(void);
     uint32_t job_id;
     unsigned nodes;
-    int rank;               /* JOB_RANK_AUTO: ranks by MAC order */
-    uint64_t timeout_ns;    /* give up (and say who is missing) after this */
-    uint64_t hello_ns;      /* HELLO period; 0 = 20 ms */
+    int rank;                      /* JOB_RANK_AUTO: ranks by MAC order */
+    uint64_t timeout_ns;           /* give up (and say who is missing) after this */
+    uint64_t hello_ns;             /* HELLO period; 0 = 20 ms */
     void (*log)(const char *line); /* progress and warnings; may be NULL */
+    /* Optional: called when a pass received nothing (a host process yields the CPU). */
+    void (*idle)(void *arg);
+    void *idle_arg;
 };
 
 struct job_form_result {
     int rank;
     unsigned nodes;
     uint8_t macs[JOB_MAX_NODES][6]; /* by rank */
-    char error[256];         /* why formation failed ("" on success) */
+    char error[256];                /* why formation failed ("" on success) */
     unsigned frames_other_job, frames_ignored;
 };
 

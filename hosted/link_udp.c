@@ -1,0 +1,199 @@
+/*
+ * hosted/link_udp.c — the engine's link over UDP: rank r owns one socket at peers[r], every
+ * Ethernet frame travels as one datagram (sendmsg straight from the engine's pieces, so the
+ * copy rule of net/link.h holds: the kernel has copied the frame when send returns). A frame
+ * to the broadcast MAC goes to every other rank. Ranks have the MACs of host_rank_mac(), so
+ * the destination rank is read from the frame. Datagrams from addresses that are not the
+ * job's peers, or shorter than an Ethernet header, are counted and dropped.
+ */
+#define _GNU_SOURCE
+#include "hosted/host.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+struct udp {
+    struct host_link h;
+    unsigned rank, nodes;
+    struct sockaddr_in *peers;
+    uint8_t *rxbuf;
+    size_t rxcap;
+};
+
+void host_rank_mac(unsigned rank, uint8_t mac[6])
+{
+    mac[0] = 0x02; /* locally administered, unicast */
+    mac[1] = 0x50;
+    mac[2] = 0x4f;
+    mac[3] = 0x00;
+    mac[4] = (uint8_t)(rank >> 8);
+    mac[5] = (uint8_t)rank;
+}
+
+int host_mac_rank(const uint8_t mac[6], unsigned nodes)
+{
+    if (mac[0] != 0x02 || mac[1] != 0x50 || mac[2] != 0x4f || mac[3] != 0x00) return -1;
+    unsigned r = (unsigned)mac[4] << 8 | mac[5];
+    return r < nodes ? (int)r : -1;
+}
+
+static int send_to(struct udp *u, unsigned to, struct iovec *v, unsigned n)
+{
+    struct msghdr m;
+    memset(&m, 0, sizeof m);
+    m.msg_name = &u->peers[to];
+    m.msg_namelen = sizeof u->peers[to];
+    m.msg_iov = v;
+    m.msg_iovlen = n;
+    for (;;) {
+        if (sendmsg(u->h.fd, &m, MSG_DONTWAIT) >= 0) return 0;
+        if (errno != EINTR) return -1;
+    }
+}
+
+static int u_send(void *ctx, const struct link_iov *iov, unsigned niov)
+{
+    struct udp *u = ctx;
+    struct iovec v[LINK_MAX_IOV];
+    if (niov == 0 || niov > LINK_MAX_IOV || iov[0].len < 6) return -1;
+    size_t total = 0;
+    for (unsigned k = 0; k < niov; k++) {
+        v[k].iov_base = (void *)iov[k].base;
+        v[k].iov_len = iov[k].len;
+        total += iov[k].len;
+    }
+    if (total > u->rxcap) return -1;
+    const uint8_t *dst = iov[0].base;
+    static const uint8_t bcast[6] = {0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF};
+    if (memcmp(dst, bcast, 6) == 0) {
+        /* Every other rank; a full socket buffer loses that copy, as a switch port would. */
+        for (unsigned k = 0; k < u->nodes; k++)
+            if (k != u->rank) send_to(u, k, v, niov);
+        return 0;
+    }
+    int to = host_mac_rank(dst, u->nodes);
+    if (to < 0) return 0; /* nobody has that MAC: gone, like on a wire */
+    if (send_to(u, (unsigned)to, v, niov) < 0)
+        return errno == EAGAIN || errno == ENOBUFS ? -1 : 0; /* full: the engine retries */
+    return 0;
+}
+
+static void u_flush(void *ctx)
+{
+    (void)ctx;
+}
+
+static bool from_peer(const struct udp *u, const struct sockaddr_in *a, const uint8_t *frame)
+{
+    int r = host_mac_rank(frame + 6, u->nodes);
+    if (r < 0) return false;
+    const struct sockaddr_in *p = &u->peers[r];
+    return a->sin_port == p->sin_port &&
+           (a->sin_addr.s_addr == p->sin_addr.s_addr || p->sin_addr.s_addr == htonl(INADDR_ANY));
+}
+
+static int u_poll(void *ctx, link_rx_fn fn, void *arg, unsigned budget)
+{
+    struct udp *u = ctx;
+    int n = 0;
+    while ((unsigned)n < budget) {
+        struct sockaddr_in a;
+        socklen_t alen = sizeof a;
+        ssize_t r =
+            recvfrom(u->h.fd, u->rxbuf, u->rxcap, MSG_DONTWAIT, (struct sockaddr *)&a, &alen);
+        if (r < 0) {
+            if (errno == EINTR) continue;
+            break;
+        }
+        if (r < 14) {
+            u->h.drop_short++;
+            continue;
+        }
+        if (!from_peer(u, &a, u->rxbuf)) {
+            u->h.drop_foreign++;
+            continue;
+        }
+        fn(arg, u->rxbuf, (size_t)r);
+        n++;
+    }
+    if (n > 0) u->h.last_rx_ns = host_now_ns();
+    return n;
+}
+
+static unsigned u_pending(void *ctx)
+{
+    (void)ctx;
+    return 0; /* sendmsg copied the frame */
+}
+
+struct host_link *host_udp_open(unsigned nodes, unsigned rank, const struct sockaddr_in *peers,
+                                unsigned mtu, char *err, size_t errlen)
+{
+    struct udp *u = calloc(1, sizeof *u);
+    if (!u) {
+        snprintf(err, errlen, "out of memory");
+        return NULL;
+    }
+    u->rank = rank;
+    u->nodes = nodes;
+    u->peers = calloc(nodes, sizeof *u->peers);
+    u->rxcap = 14 + mtu;
+    u->rxbuf = malloc(u->rxcap);
+    u->h.fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    if (!u->peers || !u->rxbuf || u->h.fd < 0) {
+        snprintf(err, errlen, "cannot make a UDP socket: %s", strerror(errno));
+        goto fail;
+    }
+    memcpy(u->peers, peers, nodes * sizeof *peers);
+    int big = 8 << 20;
+    setsockopt(u->h.fd, SOL_SOCKET, SO_RCVBUF, &big, sizeof big); /* best effort: rmem_max caps */
+    setsockopt(u->h.fd, SOL_SOCKET, SO_SNDBUF, &big, sizeof big);
+    struct sockaddr_in me = peers[rank];
+    me.sin_addr.s_addr = htonl(INADDR_ANY); /* any of this host's addresses */
+    if (peers[rank].sin_addr.s_addr == htonl(INADDR_LOOPBACK)) me.sin_addr = peers[rank].sin_addr;
+    if (bind(u->h.fd, (struct sockaddr *)&me, sizeof me) < 0) {
+        snprintf(err, errlen,
+                 "cannot bind UDP port %u for rank %u: %s (another job on it? "
+                 "choose udpport=)",
+                 ntohs(me.sin_port), rank, strerror(errno));
+        goto fail;
+    }
+    struct link *l = &u->h.link;
+    l->ctx = u;
+    host_rank_mac(rank, l->mac);
+    l->mtu = mtu;
+    l->send = u_send;
+    l->flush = u_flush;
+    l->poll = u_poll;
+    l->pending = u_pending;
+    return &u->h;
+fail:
+    if (u->h.fd >= 0) close(u->h.fd);
+    free(u->peers);
+    free(u->rxbuf);
+    free(u);
+    return NULL;
+}
+
+/* The engine's idle hook: right after traffic, give the CPU to others (sched_yield) and come
+ * back at once; after a quiet spell, sleep in poll(2) until a frame arrives or 1 ms passes
+ * (the engine's timers are milliseconds), so that many ranks on few CPUs all progress. */
+void host_link_idle(void *arg)
+{
+    struct host_link *h = arg;
+    if (host_now_ns() - h->last_rx_ns < 200000) {
+        sched_yield();
+        return;
+    }
+    struct pollfd p = {.fd = h->fd, .events = POLLIN};
+    poll(&p, 1, 1);
+}
