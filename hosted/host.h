@@ -57,9 +57,10 @@ void host_rank_mac(unsigned rank, uint8_t mac[6]);
 int host_mac_rank(const uint8_t mac[6], unsigned nodes); /* -1: not one of ours */
 struct host_link {
     struct link link;
-    int fd; /* what idle waits on */
-    uint64_t last_rx_ns;
-    uint64_t drop_foreign; /* datagrams or frames from outside the job's peers */
+    int fd;                 /* what idle waits on */
+    uint64_t last_rx_ns;    /* when a poll last received something */
+    uint64_t idle_since_ns; /* when the current run of idle calls began */
+    uint64_t drop_foreign;  /* datagrams or frames from outside the job's peers */
     uint64_t drop_short;
 };
 struct sockaddr_in;

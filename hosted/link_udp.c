@@ -21,12 +21,18 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
+/* Datagrams taken per recvmmsg: a poll pass is one system call however many frames wait. */
+#define RX_BATCH 32
+
 struct udp {
     struct host_link h;
     unsigned rank, nodes;
     struct sockaddr_in *peers;
-    uint8_t *rxbuf;
+    uint8_t *rxbuf; /* RX_BATCH buffers of rxcap bytes */
     size_t rxcap;
+    struct mmsghdr msgs[RX_BATCH];
+    struct iovec iovs[RX_BATCH];
+    struct sockaddr_in from[RX_BATCH];
 };
 
 void host_rank_mac(unsigned rank, uint8_t mac[6])
@@ -104,29 +110,36 @@ static bool from_peer(const struct udp *u, const struct sockaddr_in *a, const ui
 static int u_poll(void *ctx, link_rx_fn fn, void *arg, unsigned budget)
 {
     struct udp *u = ctx;
+    unsigned want = budget < RX_BATCH ? budget : RX_BATCH;
+    for (unsigned i = 0; i < want; i++) {
+        u->msgs[i].msg_hdr.msg_name = &u->from[i];
+        u->msgs[i].msg_hdr.msg_namelen = sizeof u->from[i];
+        u->msgs[i].msg_hdr.msg_iov = &u->iovs[i];
+        u->msgs[i].msg_hdr.msg_iovlen = 1;
+        u->iovs[i].iov_base = u->rxbuf + i * u->rxcap;
+        u->iovs[i].iov_len = u->rxcap;
+    }
+    int got;
+    do
+        got = recvmmsg(u->h.fd, u->msgs, want, MSG_DONTWAIT, NULL);
+    while (got < 0 && errno == EINTR);
     int n = 0;
-    while ((unsigned)n < budget) {
-        struct sockaddr_in a;
-        socklen_t alen = sizeof a;
-        ssize_t r =
-            recvfrom(u->h.fd, u->rxbuf, u->rxcap, MSG_DONTWAIT, (struct sockaddr *)&a, &alen);
-        if (r < 0) {
-            if (errno == EINTR) continue;
-            break;
-        }
-        if (r < 14) {
-            u->h.drop_short++;
+    for (int i = 0; i < got; i++) {
+        const uint8_t *frame = u->iovs[i].iov_base;
+        size_t len = u->msgs[i].msg_len;
+        if (len < 14 || (u->msgs[i].msg_hdr.msg_flags & MSG_TRUNC)) {
+            u->h.drop_short++; /* runt, or longer than the MTU */
             continue;
         }
-        if (!from_peer(u, &a, u->rxbuf)) {
+        if (!from_peer(u, &u->from[i], frame)) {
             u->h.drop_foreign++;
             continue;
         }
-        fn(arg, u->rxbuf, (size_t)r);
+        fn(arg, frame, len);
         n++;
     }
     if (n > 0) u->h.last_rx_ns = host_now_ns();
-    return n;
+    return got > 0 ? got : 0;
 }
 
 static unsigned u_pending(void *ctx)
@@ -147,7 +160,7 @@ struct host_link *host_udp_open(unsigned nodes, unsigned rank, const struct sock
     u->nodes = nodes;
     u->peers = calloc(nodes, sizeof *u->peers);
     u->rxcap = 14 + mtu;
-    u->rxbuf = malloc(u->rxcap);
+    u->rxbuf = malloc(RX_BATCH * u->rxcap);
     u->h.fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
     if (!u->peers || !u->rxbuf || u->h.fd < 0) {
         snprintf(err, errlen, "cannot make a UDP socket: %s", strerror(errno));
@@ -184,13 +197,22 @@ fail:
     return NULL;
 }
 
-/* The engine's idle hook: right after traffic, give the CPU to others (sched_yield) and come
- * back at once; after a quiet spell, sleep in poll(2) until a frame arrives or 1 ms passes
- * (the engine's timers are milliseconds), so that many ranks on few CPUs all progress. */
+/* The engine's idle hook, called when a wait's poll pass moved nothing. A wait that has just
+ * begun spins (an answer from a peer on another CPU comes within microseconds, and giving the
+ * CPU away would cost more than that); one that lasts gives the CPU to others (sched_yield),
+ * and one that lasts long sleeps in poll(2) until a frame arrives or 1 ms passes (the engine's
+ * timers are milliseconds), so that many ranks on few CPUs all progress. */
+#define IDLE_SPIN_NS  20000
+#define IDLE_YIELD_NS 1000000
+
 void host_link_idle(void *arg)
 {
     struct host_link *h = arg;
-    if (host_now_ns() - h->last_rx_ns < 200000) {
+    uint64_t now = host_now_ns();
+    if (h->last_rx_ns >= h->idle_since_ns || h->idle_since_ns == 0) h->idle_since_ns = now;
+    uint64_t idle = now - h->idle_since_ns;
+    if (idle < IDLE_SPIN_NS) return;
+    if (idle < IDLE_YIELD_NS) {
         sched_yield();
         return;
     }

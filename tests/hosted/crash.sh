@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# A crashing process ends the job naming its rank: rank 2 reads an unmapped address, then
+# (another job) rank 1 calls abort(). Plain build: the fault is reported as PORTO_EXIT_FAULT
+# (100, "CPU fault"), abort as 64 + SIGABRT = 70. Under AddressSanitizer the sanitizer reports
+# the bad read and aborts (porto-run sets abort_on_error=1): exit 70 for both.
+#   tests/hosted/crash.sh plain|asan
+source "$(dirname "$0")/../lib.sh"
+source "$ROOT/tests/hosted/lib.sh"
+variant=${1:?variant}
+bin=$(host_bin "$variant" hello)
+[ -x "$bin" ] || fail "$bin missing (make host)"
+want=100
+[ "$variant" = asan ] && want=70
+host_job -n 4 --timeout 120 "$bin" --kargs "fault=1 only=2"
+[ "$JOB_EXIT" = $want ] || fail "fault: job exit $JOB_EXIT, expected $want"
+expect "$TMP/node0.log" "^\[2\] \*\*\* Porto: signal (11|6) " "rank 2's report forwarded to rank 0"
+expect "$TMP/node0.log" "^job: +2 +$want " "summary names rank 2 with code $want"
+expect "$TMP/job.out" "rank 2: exit code $want" "the launcher names rank 2"
+host_job -n 3 --timeout 120 "$bin" --kargs "abort=1 only=1"
+[ "$JOB_EXIT" = 70 ] || fail "abort: job exit $JOB_EXIT, expected 70"
+expect "$TMP/node0.log" "^\[1\] \*\*\* Porto: signal 6 \(SIGABRT" "rank 1's abort forwarded"
+expect "$TMP/node0.log" "^job: +1 +70 " "summary names rank 1 with code 70"
