@@ -2,7 +2,7 @@
 # to the Linux peer on the same QEMU machine, tables and plots in bench/results/<date>/
 # (bench/run; BENCH_QUICK=1 for a fast check; bench/README.md). Also the benchmarks' host
 # tests: the pure helpers of apps/pingpong/stats.h (cmocka) and bench/analyze's self-test.
-bench: all
+bench: all host
 	bench/run
 
 HOST_TESTS += $(BUILD)/host/apps/pingpong/tests/test_stats $(BUILD)/host/bench/test_analyze
