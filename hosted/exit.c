@@ -34,6 +34,7 @@ static int run_hook(int code)
     fflush(stdout);
     fflush(stderr);
     if (hook) code = hook(code);
+    host_job_report();
     fflush(stdout);
     fflush(stderr);
     return code;

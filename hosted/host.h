@@ -8,6 +8,7 @@
  *   job_host.c  the job layer's platform (net/job_core.h) and its link choice
  *   link_udp.c  the engine's link over UDP datagrams (any Linux machines, no root)
  *   link_eth.c  the engine's link over raw Ethernet on a named interface (AF_PACKET, root)
+ *   idle.c      what a rank does while it waits: spin, yield the CPU, sleep on the socket
  *   porto_host.c, nic_none.c   include/porto.h's clock and words; bare-metal-only calls refuse
  * docs/hosted.md describes it for users.
  */
@@ -51,16 +52,19 @@ void host_at_exit(int (*hook)(int code));
 
 /* job_host.c */
 void host_job_start(void);
+void host_job_idle(void);   /* porto_idle(): the job link's idle policy; nothing outside a job */
+void host_job_report(void); /* the link's counted drops, if any, to this rank's output */
 
 /* Links. Rank r's MAC is 02:50:4f:00:(r >> 8):(r & 0xff) (locally administered). */
 void host_rank_mac(unsigned rank, uint8_t mac[6]);
 int host_mac_rank(const uint8_t mac[6], unsigned nodes); /* -1: not one of ours */
 struct host_link {
     struct link link;
-    int fd;                 /* what idle waits on */
-    uint64_t last_rx_ns;    /* when a poll last received something */
-    uint64_t idle_since_ns; /* when the current run of idle calls began */
-    uint64_t drop_foreign;  /* datagrams or frames from outside the job's peers */
+    int fd;                     /* what idle waits on */
+    uint64_t last_rx_ns;        /* when a poll last received something */
+    uint64_t idle_since_ns;     /* when the current run of idle calls began */
+    uint64_t spin_ns, yield_ns; /* idle policy (idle.c): spin this long, then yield until */
+    uint64_t drop_foreign;      /* datagrams or frames from outside the job's peers */
     uint64_t drop_short;
 };
 struct sockaddr_in;
@@ -68,7 +72,10 @@ struct host_link *host_udp_open(unsigned nodes, unsigned rank, const struct sock
                                 unsigned mtu, char *err, size_t errlen);
 struct host_link *host_eth_open(const char *ifname, unsigned nodes, unsigned rank, unsigned mtu,
                                 char *err, size_t errlen);
-void host_link_idle(void *arg); /* the engine's idle hook, arg = struct host_link * */
+/* idle.c: the engine's idle hook, arg = struct host_link *; and its policy for `local` ranks
+ * of the job on this machine (spin_us: the idlespin= word, -1 if absent). */
+void host_link_idle(void *arg);
+void host_idle_policy(struct host_link *h, unsigned local, int64_t spin_us);
 
 /* slurm.c: expand "pre[01-03,7]suf,other" into hosts (each < 64 bytes); returns how many,
  * or -1 (with *err) on a malformed list or more than max. */

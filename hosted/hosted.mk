@@ -17,6 +17,10 @@ HOSTED_APPS    := $(filter-out $(HOSTED_EXCLUDE),$(APPS))
 # The runtime (hosted/), the shared job layer and the engine (net/ without the bare machine's
 # platform net/job.c and NIC link net/link_nic.c).
 HOSTED_RT_SRCS := $(wildcard hosted/*.c) $(filter-out net/job.c net/link_nic.c,$(wildcard net/*.c))
+# Libraries layered on the engine that use only net/ap.h and include/porto.h (mpi/mpi.mk's
+# MPI_SRCS and MPI_INC, when that fragment is in the tree) join the archive unchanged.
+HOSTED_RT_SRCS += $(MPI_SRCS)
+HOSTED_CFLAGS  += $(if $(MPI_INC),-I$(MPI_INC))
 
 # Two configurations: plain (obj/host) and sanitized (obj/host-asan).
 HOSTED_CFG_plain := $(BUILD)/obj/host

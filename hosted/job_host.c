@@ -10,6 +10,7 @@
  *                   under srun derived from the job and step id)
  *   mtu=B           bytes after the Ethernet header (UDP: default 9000, at most 65000;
  *                   eth: the interface's)
+ *   idlespin=US     how long a wait spins before yielding the CPU (hosted/idle.c)
  * Ranks are always given (porto-run --host, srun, or rank=/nodes= by hand): with sockets,
  * a rank's address is what the others must know beforehand.
  */
@@ -163,6 +164,8 @@ static struct link *open_host_link(unsigned nodes, int rank)
     if (kind && strncmp(kind, "eth:", 4) == 0) {
         job_link = host_eth_open(kind + 4, nodes, (unsigned)rank, (unsigned)mtu, err, sizeof err);
         if (!job_link) fail("job: link=%s: %s", kind, err);
+        /* Which ranks share this machine is unknown on a segment: assume all (the safe side). */
+        if (job_link) host_idle_policy(job_link, nodes, host_arg_int("idlespin", -1));
     } else if (!kind || strcmp(kind, "udp") == 0) {
         int64_t base = base_port();
         if (base < 1 || base + nodes > 65536) {
@@ -184,6 +187,10 @@ static struct link *open_host_link(unsigned nodes, int rank)
                                      sizeof err);
             if (!job_link) fail("job: link=udp: %s", err);
         }
+        unsigned local = 0; /* ranks at this rank's address: on this machine */
+        for (unsigned r = 0; ok && r < nodes; r++)
+            local += peers[r].sin_addr.s_addr == peers[rank].sin_addr.s_addr;
+        if (job_link) host_idle_policy(job_link, local, host_arg_int("idlespin", -1));
         free(peers);
     } else {
         fail("job: link=%s: want udp or eth:INTERFACE", kind);
@@ -191,10 +198,26 @@ static struct link *open_host_link(unsigned nodes, int rank)
     return job_link ? &job_link->link : NULL;
 }
 
+void host_job_report(void)
+{
+    if (!job_link || (job_link->drop_foreign == 0 && job_link->drop_short == 0)) return;
+    char line[160];
+    int n = snprintf(line, sizeof line,
+                     "job: link dropped %llu frames from outside the job, %llu too short or long\n",
+                     (unsigned long long)job_link->drop_foreign,
+                     (unsigned long long)job_link->drop_short);
+    if (n > 0) host_print_raw(line, (size_t)n < sizeof line ? (size_t)n : sizeof line - 1);
+}
+
+void host_job_idle(void)
+{
+    if (job_link) host_link_idle(job_link);
+}
+
 static void host_idle(void *arg)
 {
     (void)arg;
-    if (job_link) host_link_idle(job_link);
+    host_job_idle();
 }
 
 static struct job_platform host_platform = {

@@ -12,8 +12,6 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
-#include <poll.h>
-#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -195,27 +193,4 @@ fail:
     free(u->rxbuf);
     free(u);
     return NULL;
-}
-
-/* The engine's idle hook, called when a wait's poll pass moved nothing. A wait that has just
- * begun spins (an answer from a peer on another CPU comes within microseconds, and giving the
- * CPU away would cost more than that); one that lasts gives the CPU to others (sched_yield),
- * and one that lasts long sleeps in poll(2) until a frame arrives or 1 ms passes (the engine's
- * timers are milliseconds), so that many ranks on few CPUs all progress. */
-#define IDLE_SPIN_NS  20000
-#define IDLE_YIELD_NS 1000000
-
-void host_link_idle(void *arg)
-{
-    struct host_link *h = arg;
-    uint64_t now = host_now_ns();
-    if (h->last_rx_ns >= h->idle_since_ns || h->idle_since_ns == 0) h->idle_since_ns = now;
-    uint64_t idle = now - h->idle_since_ns;
-    if (idle < IDLE_SPIN_NS) return;
-    if (idle < IDLE_YIELD_NS) {
-        sched_yield();
-        return;
-    }
-    struct pollfd p = {.fd = h->fd, .events = POLLIN};
-    poll(&p, 1, 1);
 }

@@ -49,3 +49,8 @@ uint64_t porto_tsc_hz(void)
 {
     return 1000000000ull;
 }
+
+void porto_idle(void)
+{
+    host_job_idle();
+}
