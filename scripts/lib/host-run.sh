@@ -51,8 +51,9 @@ while [ $# -gt 0 ]; do
     --wrap) need_value "$@"; WRAP=$2; shift 2 ;;
     -h | --help) usage; exit 0 ;;
     --) shift; APP_ARGS=("$@"); break ;;
-    --accel | --pxe | --mem | --switch | --netem | --auto-ranks | --keep)
-        die "option $1 is for QEMU jobs; hosted jobs take --link/--hosts (see --help)" ;;
+    --accel | --pxe | --mem | --switch | --netem | --auto-ranks | --keep | --loss | --dup | \
+        --reorder | --corrupt | --delay | --bandwidth)
+        die "option $1 is for QEMU jobs (their switch); hosted jobs run over this machine's sockets and take --link/--hosts (see --help)" ;;
     -*) die "unknown option '$1' (see --help)" ;;
     *)
         [ -z "$APP" ] || die "two programs given: '$APP' and '$1'"
