@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # A crashing process ends the job naming its rank: rank 2 reads an unmapped address, then
-# (another job) rank 1 calls abort(). Plain build: the fault is reported as PORTO_EXIT_FAULT
-# (100, "CPU fault"), abort as 64 + SIGABRT = 70. Under AddressSanitizer the sanitizer reports
-# the bad read and aborts (porto-run sets abort_on_error=1): exit 70 for both.
+# (another job) rank 1 calls abort(), then (plain build only) rank 2 stops answering. Plain
+# build: the fault is reported as PORTO_EXIT_FAULT (100, "CPU fault"), abort as 64 + SIGABRT =
+# 70. Under AddressSanitizer the sanitizer reports the bad read and aborts (porto-run sets
+# abort_on_error=1): exit 70 for both.
 #   tests/hosted/crash.sh plain|asan
 source "$(dirname "$0")/../lib.sh"
 source "$ROOT/tests/hosted/lib.sh"
@@ -20,3 +21,10 @@ host_job -n 3 --timeout 120 "$bin" --kargs "abort=1 only=1"
 [ "$JOB_EXIT" = 70 ] || fail "abort: job exit $JOB_EXIT, expected 70"
 expect "$TMP/node0.log" "^\[1\] \*\*\* Porto: signal 6 \(SIGABRT" "rank 1's abort forwarded"
 expect "$TMP/node0.log" "^job: +1 +70 " "summary names rank 1 with code 70"
+[ "$variant" = asan ] && exit 0
+# A rank that stops answering (spins without polling): rank 0 declares it dead after
+# peertimeout and names it in the summary; the launcher stops it after the grace period.
+host_job -n 3 --timeout 120 --grace 1 "$bin" --kargs "hang=1 only=2 peertimeout=2"
+[ "$JOB_EXIT" = 103 ] || fail "hang: job exit $JOB_EXIT, expected 103"
+expect "$TMP/node0.log" "^job: +2 +- +stopped answering" "summary names the silent rank 2"
+expect "$TMP/job.out" "rank 2: still running 1s after rank 0 exited" "the launcher stops rank 2"
