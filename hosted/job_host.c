@@ -8,8 +8,9 @@
  *                   else every rank on 127.0.0.1
  *   udpport=P       port of rank 0 when peers= gives none; rank r uses P + r (default 47000;
  *                   under srun derived from the job and step id)
- *   mtu=B           bytes after the Ethernet header (UDP: default 9000, at most 65000;
- *                   eth: the interface's)
+ *   mtu=B           bytes after the Ethernet header (UDP: at most 65000; default 65000 when
+ *                   every rank is on this machine's loopback, else 1458, which crosses a
+ *                   standard Ethernet path without IP fragments; eth: the interface's)
  *   idlespin=US     how long a wait spins before yielding the CPU (hosted/idle.c)
  * Ranks are always given (porto-run --host, srun, or rank=/nodes= by hand): with sockets,
  * a rank's address is what the others must know beforehand.
@@ -182,9 +183,12 @@ static struct link *open_host_link(unsigned nodes, int rank)
         else
             for (unsigned r = 0; ok && r < nodes; r++)
                 ok = resolve("127.0.0.1", (uint16_t)(base + r), &peers[r]);
+        bool loopback = true; /* every rank on 127.0.0.0/8 */
+        for (unsigned r = 0; ok && r < nodes; r++)
+            loopback = loopback && (ntohl(peers[r].sin_addr.s_addr) >> 24) == 127;
+        if (ok && mtu == 0) mtu = loopback ? 65000 : 1500 - 20 - 8 - 14;
         if (ok) {
-            job_link = host_udp_open(nodes, (unsigned)rank, peers, mtu ? (unsigned)mtu : 9000, err,
-                                     sizeof err);
+            job_link = host_udp_open(nodes, (unsigned)rank, peers, (unsigned)mtu, err, sizeof err);
             if (!job_link) fail("job: link=udp: %s", err);
         }
         unsigned local = 0; /* ranks at this rank's address: on this machine */
