@@ -6,7 +6,8 @@
 # any rank failed; 124 on timeout, 130 on Ctrl-C. Every process the run started is stopped on
 # exit. Ranks talk over UDP on 127.0.0.1 (a free port range chosen per run) unless --link or
 # --hosts say otherwise; with --hosts the processes start over ssh, ranks in blocks over the
-# hosts, and the app must be at the same path on every host.
+# hosts, and the app must be at the same path on every host. A rank killed by a signal its
+# runtime cannot report (SIGKILL) ends the job at once with status 128 + signal.
 set -u
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -24,7 +25,7 @@ usage: scripts/porto-run --host -n N build/host/APP [options] [-- app args]
   --ssh CMD            the remote shell for --hosts (default: \$PORTO_SSH or ssh)
   --wrap "CMD"         run every rank under CMD, e.g. "valgrind -q --error-exitcode=99"
   -h, --help           this text
-Logs: run/<timestamp>/nodeK.log (rank K's own output). Under AddressSanitizer builds,
+Logs: run/<timestamp>/nodeK.log (rank K's own output), nodeK.cmd, nodeK.pid. Under ASan builds,
 ASAN_OPTIONS gets abort_on_error=1 so that a sanitizer report ends in a reported abort.
 EOF
 }
@@ -159,6 +160,7 @@ for ((k = 0; k < NODES; k++)); do
         "${cmd[@]}" </dev/null >"$RUNDIR/node$k.log" 2>&1 &
     fi
     PIDS[k]=$!
+    echo "${PIDS[$k]}" >"$RUNDIR/node$k.pid" # gdb -p, or a test that kills a rank
     STATUS[k]=""
     KILLED[k]=""
 done
@@ -251,6 +253,8 @@ for ((k = 0; k < NODES; k++)); do
 done
 if [ $timed_out = 1 ]; then
     job=124
+elif [ -n "$lost" ]; then
+    job=${STATUS[$lost]}
 elif [ -z "${KILLED[0]}" ] && [ -n "${STATUS[0]}" ]; then
     job=${STATUS[0]}
     if [ "$job" = 0 ] && [ ${#failed[@]} -gt 0 ]; then job=${STATUS[${failed[0]}]:-1}; fi
