@@ -8,17 +8,16 @@
  */
 #define _GNU_SOURCE
 #include "hosted/host.h"
+#include "kernel/cmdline.h"
 #include "porto.h"
 
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#define MAX_WORDS 40
-
-static int nwords;
-static const char *keys[MAX_WORDS], *vals[MAX_WORDS];
+/* The words in the bare machine's table (kernel/cmdline.h), read with its parsers: the same
+ * syntax and checks for numbers, 64-bit ids and hex keys on both runtimes. */
+static struct cmdline words;
 static int app_argc;
 static char *app_argv[HOST_MAX_ARGS + 1];
 static char rank_word[32], nodes_word[32], job_word[32];
@@ -33,10 +32,10 @@ static noreturn void bad(const char *what, const char *word)
 
 static void add_word(const char *key, const char *val)
 {
-    if (nwords == MAX_WORDS) bad("more than 40 Porto words, at", key);
-    keys[nwords] = key;
-    vals[nwords] = val;
-    nwords++;
+    if (words.nkeys == CMDLINE_MAX_KEYS) bad("more than 32 Porto words, at", key);
+    words.keys[words.nkeys] = key;
+    words.vals[words.nkeys] = val;
+    words.nkeys++;
 }
 
 void host_args_init(int argc, char **argv)
@@ -82,37 +81,31 @@ void host_args_init(int argc, char **argv)
          * this job's. */
         const char *job = getenv("SLURM_JOB_ID"), *step = getenv("SLURM_STEP_ID");
         if (!host_arg("job") && job) {
-            unsigned long id =
-                strtoul(job, NULL, 10) * 1000u + strtoul(step ? step : "0", NULL, 10);
-            snprintf(job_word, sizeof job_word, "0x%08lx", id & 0xffffffffu);
+            unsigned long long id =
+                strtoull(job, NULL, 10) << 20 | strtoull(step ? step : "0", NULL, 10);
+            snprintf(job_word, sizeof job_word, "0x%llx", id);
             add_word("job", job_word);
         }
         from_slurm = true;
     }
 }
 
+const struct cmdline *host_words(void)
+{
+    return &words;
+}
+
 const char *host_arg(const char *key)
 {
-    for (int i = 0; i < nwords; i++)
-        if (strcmp(keys[i], key) == 0) return vals[i];
-    return NULL;
+    return cmdline_get(&words, key);
 }
 
 int64_t host_arg_int(const char *key, int64_t def)
 {
-    const char *v = host_arg(key);
-    if (!v) return def;
-    const char *digits = v;
-    int base = 10;
-    if (v[0] == '0' && (v[1] == 'x' || v[1] == 'X')) {
-        digits = v + 2;
-        base = 16;
-    }
-    char *end;
-    errno = 0;
-    long long x = strtoll(digits, &end, base);
-    if (errno || end == digits || *end) {
-        fprintf(stderr, "porto: bad command line: %s=%s is not a number\n", key, v);
+    bool ok = true;
+    int64_t x = cmdline_get_int(&words, key, def, &ok);
+    if (!ok) {
+        fprintf(stderr, "porto: bad command line: %s=%s is not a number\n", key, host_arg(key));
         exit(PORTO_EXIT_PANIC);
     }
     return x;

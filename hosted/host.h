@@ -27,6 +27,8 @@
 /* args.c: take the Porto words out of argv (everything before `--`; without `--` every word
  * is the app's), fill rank/nodes from Slurm when absent. Exits 101 on bad words. */
 void host_args_init(int argc, char **argv);
+struct cmdline;
+const struct cmdline *host_words(void); /* the Porto words as kernel/cmdline.h's table */
 const char *host_arg(const char *key);
 int64_t host_arg_int(const char *key, int64_t def);
 int host_app_argc(void);

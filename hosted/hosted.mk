@@ -15,8 +15,10 @@ HOSTED_SANFLAGS := -fsanitize=address,undefined -fno-sanitize-recover=undefined
 HOSTED_EXCLUDE := linktest
 HOSTED_APPS    := $(filter-out $(HOSTED_EXCLUDE),$(APPS))
 # The runtime (hosted/), the shared job layer and the engine (net/ without the bare machine's
-# platform net/job.c and NIC link net/link_nic.c).
-HOSTED_RT_SRCS := $(wildcard hosted/*.c) $(filter-out net/job.c net/link_nic.c,$(wildcard net/*.c))
+# platform net/job.c and NIC link net/link_nic.c), the word parser (kernel/cmdline.c: pure
+# logic) and what apps share (common/).
+HOSTED_RT_SRCS := $(wildcard hosted/*.c) $(filter-out net/job.c net/link_nic.c,$(wildcard net/*.c)) \
+	kernel/cmdline.c $(wildcard common/*.c)
 # Libraries layered on the engine that use only net/ap.h and include/porto.h (mpi/mpi.mk's
 # MPI_SRCS and MPI_INC, when that fragment is in the tree) join the archive unchanged.
 HOSTED_RT_SRCS += $(MPI_SRCS)

@@ -28,6 +28,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
+#include <unistd.h>
 
 static struct host_link *job_link;
 
@@ -224,10 +226,18 @@ static void host_idle(void *arg)
     host_job_idle();
 }
 
+/* This process's share of the run's nonce: the kernel's random numbers. */
+static uint64_t host_entropy(const uint8_t mac[6])
+{
+    (void)mac;
+    uint64_t v = 0;
+    if (getrandom(&v, sizeof v, 0) != sizeof v) v ^= host_now_ns() ^ (uint64_t)getpid() << 32;
+    return v;
+}
+
 static struct job_platform host_platform = {
-    .arg = host_arg,
-    .arg_int = host_arg_int,
     .now_ns = host_now_ns,
+    .entropy = host_entropy,
     .print = host_print,
     .print_raw = host_print_raw,
     .set_prefix = host_set_prefix,
@@ -241,6 +251,7 @@ static struct job_platform host_platform = {
 
 void host_job_start(void)
 {
+    host_platform.words = host_words();
     host_platform.argc = host_app_argc_ptr();
     host_platform.argv = host_app_argv();
     job_core_start(&host_platform);

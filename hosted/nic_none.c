@@ -26,3 +26,13 @@ struct nic *nic_require(void)
                     "not available in hosted Porto\n");
     exit(PORTO_EXIT_NONIC);
 }
+
+/* nic_poll()'s counting tap (drivers/nic_common.c on the bare machine). Without a NIC no poll
+ * reaches it; it is here so that apps with raw NIC paths, refused at run time, still link. */
+void nic_rx_tap_fn(void *arg, const void *frame, size_t len)
+{
+    struct nic_rx_tap *tap = arg;
+    tap->nic->stats.rx_frames++;
+    tap->nic->stats.rx_bytes += len;
+    tap->fn(tap->ctx, frame, len);
+}

@@ -1,8 +1,8 @@
 /*
  * net/job.c — the job layer's bare-machine platform: the kernel's command line, clock,
- * console (prefix and tap) and exit path, and the boot NIC as the job's link. Everything else
- * (formation, engine, output forwarding, exit reports, summary) is net/job_core.c, shared with
- * the hosted runtime (hosted/job_host.c).
+ * console (prefix and tap) and exit path, the TSC as entropy, and the boot NIC as the job's
+ * link. Everything else (formation, engine, output forwarding, exit reports, summary) is
+ * net/job_core.c, shared with the hosted runtime (hosted/job_host.c).
  */
 #include "net/job.h"
 #include "drivers/nic.h"
@@ -11,25 +11,39 @@
 #include "kernel/kernel.h"
 #include "kernel/tsc.h"
 #include "net/job_core.h"
+#include "net/siphash.h"
+#include <string.h>
 
-static struct link nic_link;
+static struct link job_nic_link;
 
 static struct link *open_nic_link(unsigned nodes, int rank)
 {
     (void)nodes, (void)rank;
-    link_from_nic(&nic_link, nic_require()); /* exits with a clear message without a NIC */
-    return &nic_link;
+    link_from_nic(&job_nic_link, nic_require()); /* exits with a clear message without a NIC */
+    return &job_nic_link;
 }
 
-static noreturn void bare_exit(int code)
+/* This node's share of the run's nonce: unpredictable enough that no two runs agree on it
+ * (the TSC at boot depends on firmware, device and QEMU timing, mixed with the MAC). */
+static uint64_t boot_entropy(const uint8_t mac[6])
+{
+    uint64_t in[3] = {tsc_now(), time_ns(), 0};
+    memcpy(&in[2], mac, 6);
+    for (int i = 0; i < 64; i++)
+        in[1] ^= tsc_now() << (i % 32); /* timing jitter of the loop itself */
+    struct sip_key k = {in[0], in[1]};
+    return siphash24(&k, in, sizeof in);
+}
+
+static void bare_exit(int code)
 {
     kernel_exit(code);
 }
 
 static const struct job_platform bare_platform = {
-    .arg = karg,
-    .arg_int = karg_int,
+    .words = &boot_cmdline,
     .now_ns = time_ns,
+    .entropy = boot_entropy,
     .print = console_write,
     .print_raw = console_write_raw,
     .set_prefix = console_set_prefix,

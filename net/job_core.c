@@ -3,16 +3,18 @@
  * opens the platform's link, forms the job (net/job_form.c), starts the Active Port engine,
  * shares rank 0's argv and starts main on every rank after a barrier. While the app runs,
  * ranks other than 0 forward their output to rank 0 line by line (reliable sends to
- * JOB_PORT_IO); rank 0 prints each line once, whole, tagged "[r] ". At exit every rank reports
- * its code and run time to rank 0 (JOB_PORT_CTL), which prints the summary, tells every node
- * to shut down, and exits with the first non-zero code. A rank exiting non-zero (a fault
- * included) ends the job at once; a rank that stops answering is declared dead after
- * peertimeout.
+ * JOB_PORT_IO); rank 0 prints each line once, whole, tagged "[r] ". At exit every rank reports its
+ * code and run time to rank 0 (JOB_PORT_CTL), which prints the summary, tells every node to shut
+ * down, and exits with the first non-zero code. A rank exiting non-zero (a fault included) ends the
+ * job at once; a rank that stops answering is declared dead after peertimeout.
  */
 #include "net/job_core.h"
+#include "kernel/cmdline.h"
 #include "net/ap.h"
 #include "net/job.h"
+#include "net/job_argv.h"
 #include "net/job_form.h"
+#include "net/siphash.h"
 #include "porto.h"
 #include <stdarg.h>
 #include <stdio.h>
@@ -41,6 +43,8 @@ static char line_buf[LINE_MAX_BYTES];
 static size_t line_len;
 static char prefix[12];
 static char argv_buf[ARGV_BYTES];
+static uint8_t job_key[JOB_KEY_LEN];
+static int64_t peer_s, coll_s;
 
 /* Rank 0's view of the others. */
 static int exit_code[JOB_MAX_NODES];
@@ -67,7 +71,7 @@ struct ap *porto_ap(void)
 static void say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static void say(const char *fmt, ...)
 {
-    char line[256];
+    char line[320];
     va_list ap;
     va_start(ap, fmt);
     int n = vsnprintf(line, sizeof line, fmt, ap);
@@ -90,6 +94,7 @@ static void poll_step(void)
 static void on_io(struct ap *ap, int src, int port, void *data, size_t len, void *arg)
 {
     (void)ap, (void)port, (void)arg;
+    if (my_rank != 0) return; /* output goes to rank 0 only */
     char tag[12];
     int n = snprintf(tag, sizeof tag, "[%d] ", src);
     plat->print_raw(tag, (size_t)n);
@@ -103,7 +108,8 @@ static void on_ctl(struct ap *ap, int src, int port, void *data, size_t len, voi
     struct ctl_msg m;
     if (len != sizeof m) return;
     memcpy(&m, data, sizeof m);
-    if (m.kind == CTL_EXIT && my_rank == 0) {
+    /* Exit reports go to rank 0 from the others; only rank 0 says shut down. */
+    if (m.kind == CTL_EXIT && my_rank == 0 && src != 0) {
         exit_code[src] = m.code;
         run_ns[src] = m.run_ns;
         if (m.code != 0 && !finishing) {
@@ -111,7 +117,7 @@ static void on_ctl(struct ap *ap, int src, int port, void *data, size_t len, voi
                 m.code == PORTO_EXIT_FAULT ? " (CPU fault)" : "");
             plat->exit(m.code); /* from a handler, inside main: the normal exit path */
         }
-    } else if (m.kind == CTL_SHUTDOWN && my_rank != 0) {
+    } else if (m.kind == CTL_SHUTDOWN && my_rank != 0 && src == 0) {
         shutdown_seen = true;
         if (m.code != 0 && !finishing) /* the job was aborted while we still run */
             plat->exit(PORTO_EXIT_JOB);
@@ -169,6 +175,35 @@ static void on_foreign(void *arg, const void *frame, size_t len)
     job_form_answer(&form_cfg, &form_res, frame, len);
 }
 
+static void bad_arg(const char *key, const char *why)
+{
+    say("job: bad command line: %s= %s\n", key, why);
+    plat->exit(PORTO_EXIT_PANIC);
+}
+
+static const char *arg(const char *key)
+{
+    return cmdline_get(plat->words, key);
+}
+
+static int64_t arg_int(const char *key, int64_t def)
+{
+    bool ok = true;
+    int64_t v = cmdline_get_int(plat->words, key, def, &ok);
+    if (!ok) bad_arg(key, "is not a number");
+    return v;
+}
+
+/* A timeout in whole seconds, 1 s .. 1 day: 0, negative or huge values are refused, not
+ * wrapped. */
+static int64_t arg_seconds(const char *key, int64_t def)
+{
+    int64_t v;
+    if (cmdline_get_range(plat->words, key, def, 1, 86400, &v) < 0)
+        bad_arg(key, "must be a whole number of seconds, 1..86400");
+    return v;
+}
+
 static void share_argv(void)
 {
     /* Rank 0's argv wins: every rank gets the same argument vector. */
@@ -181,9 +216,9 @@ static void share_argv(void)
             len += (uint32_t)l;
         }
     }
-    if (ap_coll_bcast(&job_ap, 0, &len, sizeof len) < 0 || len > ARGV_BYTES ||
-        ap_coll_bcast(&job_ap, 0, argv_buf, len) < 0) {
-        say("job: could not receive argv from rank 0\n");
+    int r = job_argv_share(&job_ap, argv_buf, ARGV_BYTES, &len);
+    if (r < 0) {
+        say("job: could not receive argv from rank 0: %s\n", ap_strerror(r));
         plat->exit(PORTO_EXIT_JOB);
     }
     if (my_rank == 0) return;
@@ -206,7 +241,7 @@ static void send_shutdown(int code)
 static void print_summary(int job_code)
 {
     plat->set_prefix(NULL);
-    say("job: summary, %d ranks, job id 0x%08x\n", n_ranks, (unsigned)form_cfg.job_id);
+    say("job: summary, %d ranks, job id 0x%016llx\n", n_ranks, (unsigned long long)form_cfg.job_id);
     say("job:  rank  exit  run time\n");
     for (int r = 0; r < n_ranks; r++) {
         if (exit_code[r] == NO_CODE)
@@ -281,32 +316,54 @@ static int job_exit_hook(int code)
 void job_core_start(const struct job_platform *p)
 {
     plat = p;
-    int64_t nodes = plat->arg_int("nodes", 1);
-    if (nodes <= 1 && !plat->arg("rank")) return;
+    int64_t nodes = arg_int("nodes", 1);
+    if (nodes <= 1 && !arg("rank")) return;
     if (nodes < 1 || nodes > JOB_MAX_NODES) {
         say("job: bad command line: nodes=%ld (1..%d)\n", (long)nodes, JOB_MAX_NODES);
         plat->exit(PORTO_EXIT_PANIC);
     }
-    int64_t rank = plat->arg("rank") ? plat->arg_int("rank", 0) : JOB_RANK_AUTO;
+    int64_t rank = arg("rank") ? arg_int("rank", 0) : JOB_RANK_AUTO;
     if (rank != JOB_RANK_AUTO && (rank < 0 || rank >= nodes)) {
         say("job: bad command line: rank=%ld with nodes=%ld\n", (long)rank, (long)nodes);
         plat->exit(PORTO_EXIT_PANIC);
     }
+    int kr = cmdline_get_hex(plat->words, "key", job_key, sizeof job_key);
+    if (kr < 0) bad_arg("key", "must be 32 hex digits (a 128-bit key)");
+    uint64_t job_id = 0;
+    int jr = cmdline_get_u64(plat->words, "job", &job_id);
+    if (jr < 0) bad_arg("job", "must be a number below 2^64 (decimal or 0x hex)");
+    if (jr == 0 && kr == 0)
+        bad_arg("job", "is required for a job without a key (every run needs its own id)");
+    if (jr == 0) {
+        /* A key alone names the job: only holders of the key can take part anyway. */
+        struct sip_key k;
+        sip_key_load(&k, job_key);
+        job_id = siphash24(&k, "porto-job", 9);
+    }
+    if (kr == 0)
+        say("job: WARNING: no key= on the command line: frames are NOT authenticated; "
+            "anyone on this Ethernet segment can read, forge or replay them\n");
+    int64_t join_s = arg_seconds("jointimeout", 60);
+    peer_s = arg_seconds("peertimeout", 10);
+    coll_s = arg_seconds("colltimeout", 60);
     job_link = plat->open_link((unsigned)nodes, (int)rank);
     if (!job_link) plat->exit(PORTO_EXIT_JOB);
     form_cfg = (struct job_form_config){
         .link = job_link,
         .now_ns = plat->now_ns,
-        .job_id = (uint32_t)plat->arg_int("job", 0x504f5254),
+        .job_id = job_id,
+        .key = kr > 0 ? job_key : NULL,
+        .contrib = plat->entropy(job_link->mac),
         .nodes = (unsigned)nodes,
         .rank = (int)rank,
-        .timeout_ns = (uint64_t)plat->arg_int("jointimeout", 60) * 1000000000ull,
+        .timeout_ns = (uint64_t)join_s * 1000000000ull,
         .log = log_line,
         .idle = plat->idle,
         .idle_arg = plat->idle_arg,
     };
-    say("job: forming job 0x%08x of %ld nodes (%s ranks)\n", (unsigned)form_cfg.job_id, (long)nodes,
-        rank == JOB_RANK_AUTO ? "automatic" : "given");
+    say("job: forming job 0x%016llx of %ld nodes (%s ranks, %s)\n", (unsigned long long)job_id,
+        (long)nodes, rank == JOB_RANK_AUTO ? "automatic" : "given",
+        kr > 0 ? "frames authenticated (SipHash-2-4)" : "no key");
     uint64_t t0 = plat->now_ns();
     if (job_form(&form_cfg, &form_res) < 0) {
         say("job: %s\n", form_res.error);
@@ -316,27 +373,43 @@ void job_core_start(const struct job_platform *p)
     n_ranks = (int)form_res.nodes;
     say("job: formed in %lu ms: rank %d of %d\n", (unsigned long)((plat->now_ns() - t0) / 1000000),
         my_rank, n_ranks);
+    if (kr > 0) {
+        /* What the per-frame tag costs on this CPU (twice per frame: sender and receiver). */
+        struct sip_key k;
+        sip_key_load(&k, job_key);
+        uint64_t c0 = plat->now_ns();
+        volatile uint64_t sink = siphash24(&k, io_slots, sizeof io_slots);
+        (void)sink;
+        say("job: frames authenticated with SipHash-2-4: %lu ns/KB on this CPU\n",
+            (unsigned long)((plat->now_ns() - c0) * 1024 / sizeof io_slots));
+    }
     for (int r = 0; r < n_ranks; r++) {
         const uint8_t *m = form_res.macs[r];
         say("job:   rank %d  %02x:%02x:%02x:%02x:%02x:%02x\n", r, m[0], m[1], m[2], m[3], m[4],
             m[5]);
     }
+    struct job_identity id;
+    job_identity(&form_cfg, &form_res, &id);
     struct ap_config cfg = {
         .nodes = (unsigned)n_ranks,
         .rank = (unsigned)my_rank,
-        .job_id = form_cfg.job_id,
+        .job_id = id.wire_job,
+        .key = id.keyed ? id.session_key : NULL,
+        .seq_seed = id.seq_seed,
         .macs = (const uint8_t(*)[6])form_res.macs,
         .link = job_link,
         .now_ns = plat->now_ns,
         .idle = plat->idle,
         .idle_arg = plat->idle_arg,
-        .crc = plat->arg_int("crc", 0) != 0,
-        .window = (unsigned)plat->arg_int("window", 0),
-        .giveup_ns = (uint64_t)plat->arg_int("peertimeout", 10) * 1000000000ull,
-        .rto_min_ns = (uint64_t)plat->arg_int("rtomin", 0) * 1000000ull, /* ms; 0: engine's */
-        .coll_timeout_ns = (uint64_t)plat->arg_int("colltimeout", 60) * 1000000000ull,
+        .crc = arg_int("crc", 0) != 0,
+        .window = (unsigned)arg_int("window", 0),
+        .giveup_ns = (uint64_t)peer_s * 1000000000ull,
+        .rto_min_ns = (uint64_t)arg_int("rtomin", 0) * 1000000ull, /* ms; 0: engine's */
+        .coll_timeout_ns = (uint64_t)coll_s * 1000000000ull,
     };
-    if (ap_init(&job_ap, &cfg) < 0) {
+    int ir = ap_init(&job_ap, &cfg);
+    memset(&id, 0, sizeof id); /* the engine keeps its own copy of the session key */
+    if (ir < 0) {
         say("job: engine: %s\n", ap_error(&job_ap));
         plat->exit(PORTO_EXIT_JOB);
     }
@@ -345,9 +418,12 @@ void job_core_start(const struct job_platform *p)
     for (int r = 0; r < JOB_MAX_NODES; r++)
         exit_code[r] = NO_CODE;
     size_t io_size = (size_t)n_ranks * IO_SLOT_BYTES;
+    /* FC only: a best-effort frame has no sequence number to check, so it could come from
+     * anyone on the segment (without a key). */
     if (ap_port_open(&job_ap, JOB_PORT_CTL, ctl_slots, (size_t)n_ranks * sizeof(struct ctl_msg),
-                     on_ctl, NULL, AP_PORT_SLOTS) < 0 ||
-        ap_port_open(&job_ap, JOB_PORT_IO, io_slots, io_size, on_io, NULL, AP_PORT_SLOTS) < 0) {
+                     on_ctl, NULL, AP_PORT_SLOTS | AP_PORT_FC_ONLY) < 0 ||
+        ap_port_open(&job_ap, JOB_PORT_IO, io_slots, io_size, on_io, NULL,
+                     AP_PORT_SLOTS | AP_PORT_FC_ONLY) < 0) {
         say("job: could not open the job ports\n");
         plat->exit(PORTO_EXIT_JOB);
     }

@@ -4,8 +4,8 @@
  * forwarded to rank 0 line by line and printed there tagged "[r] ", exit reports, the job
  * summary and the job's exit code. What differs between the bare machine (net/job.c) and a
  * Linux process (hosted/job_host.c) is the small platform table below.
- * Words read through arg_int/arg: nodes, rank, job, jointimeout, peertimeout, crc, window,
- * rtomin, colltimeout (net/job.h describes them).
+ * Words read: nodes, rank, job, key, jointimeout, peertimeout, crc, window, rtomin,
+ * colltimeout (net/job.h describes them).
  */
 #ifndef PORTO_JOB_CORE_H
 #define PORTO_JOB_CORE_H
@@ -15,10 +15,14 @@
 
 #include "net/link.h"
 
+struct cmdline;
 struct job_platform {
-    const char *(*arg)(const char *key);                   /* NULL if absent */
-    int64_t (*arg_int)(const char *key, int64_t def);      /* exits clearly when malformed */
-    uint64_t (*now_ns)(void);                              /* monotonic */
+    /* The Porto words (kernel/cmdline.h's table: key=value before `--`), read with
+     * cmdline_get_*: the same syntax and checks on both platforms. */
+    const struct cmdline *words;
+    uint64_t (*now_ns)(void); /* monotonic */
+    /* This node's random share of the run's nonce (net/job_form.h: contrib). */
+    uint64_t (*entropy)(const uint8_t mac[6]);
     void (*print)(const char *s, size_t n);                /* normal output (prefix, tap) */
     void (*print_raw)(const char *s, size_t n);            /* no prefix, no tap */
     void (*set_prefix)(const char *prefix);                /* NULL: none */

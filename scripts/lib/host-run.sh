@@ -24,6 +24,7 @@ usage: scripts/porto-run --host -n N build/host/APP [options] [-- app args]
   --hosts H1,H2,...    start the ranks over ssh on these hosts (blocks of ranks per host)
   --ssh CMD            the remote shell for --hosts (default: \$PORTO_SSH or ssh)
   --wrap "CMD"         run every rank under CMD, e.g. "valgrind -q --error-exitcode=99"
+  --no-key             no key= (frames not authenticated; for comparisons only)
   -h, --help           this text
 Logs: run/<timestamp>/nodeK.log (rank K's own output), nodeK.cmd, nodeK.pid. Under ASan builds,
 ASAN_OPTIONS gets abort_on_error=1 so that a sanitizer report ends in a reported abort.
@@ -35,7 +36,7 @@ die() {
 }
 say() { echo "$PROG: $*" >&2; }
 
-NODES="" APP="" TIMEOUT=300 GRACE=10 KARGS="" LINK="" HOSTS="" SSH=${PORTO_SSH:-ssh} WRAP=""
+NO_KEY=0 NODES="" APP="" TIMEOUT=300 GRACE=10 KARGS="" LINK="" HOSTS="" SSH=${PORTO_SSH:-ssh} WRAP=""
 APP_ARGS=()
 need_value() { [ $# -ge 2 ] || die "option $1 needs a value (see --help)"; }
 is_uint() { [[ $1 =~ ^[0-9]+$ ]]; }
@@ -50,6 +51,7 @@ while [ $# -gt 0 ]; do
     --hosts) need_value "$@"; HOSTS=$2; shift 2 ;;
     --ssh) need_value "$@"; SSH=$2; shift 2 ;;
     --wrap) need_value "$@"; WRAP=$2; shift 2 ;;
+    --no-key) NO_KEY=1; shift ;;
     -h | --help) usage; exit 0 ;;
     --) shift; APP_ARGS=("$@"); break ;;
     --accel | --pxe | --mem | --switch | --netem | --auto-ranks | --keep | --loss | --dup | \
@@ -84,6 +86,8 @@ APP_ABS=$(cd "$(dirname "$APP")" && pwd)/$(basename "$APP")
 RUNDIR=$ROOT/run/$(date +%Y%m%d-%H%M%S)-$$
 RUNDIR_REL=${RUNDIR#"$PWD"/}
 mkdir -p "$RUNDIR" || die "cannot create $RUNDIR"
+# The one line tools read to find this run (tests/lib.sh): the same form as a QEMU job's.
+echo "porto-run: run directory $RUNDIR_REL" >&2
 
 # A port range nobody on this machine is using (ranks use BASE .. BASE+N-1), and a job id of
 # this run alone: frames of other jobs on the same ports or wire are ignored by the ranks.
@@ -96,7 +100,12 @@ for _ in 1 2 3 4 5 6 7 8 9 10; do
     BASE=$((20000 + (RANDOM * 32768 + RANDOM) % 40000))
     port_busy "$BASE" "$NODES" || break
 done
-JOB=$(printf '0x%04x%04x' $RANDOM $RANDOM)
+# Per-run identity, as for QEMU jobs: a random 64-bit job id and 128-bit key (frames are
+# authenticated with SipHash-2-4); words given with --kargs come later and win.
+JOB=0x$(od -An -N8 -tx8 /dev/urandom | tr -d ' \n')
+KEY=$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')
+[ ${#KEY} = 32 ] || die "could not read a key from /dev/urandom"
+[ $NO_KEY = 1 ] && KEY=""
 
 # --hosts: rank k runs on host k / ceil(N / H); peers= tells every rank where the others are.
 HOSTLIST=()
@@ -133,6 +142,7 @@ trap 'say "interrupted: stopping every rank"; exit 130' INT TERM HUP
 
 words_for() { # rank
     local w=("rank=$1" "nodes=$NODES" "job=$JOB" "udpport=$BASE")
+    [ -n "$KEY" ] && w+=("key=$KEY")
     [ -n "$LINK" ] && w+=("link=$LINK")
     [ -n "$PEERS" ] && w+=("peers=$PEERS")
     # shellcheck disable=SC2206 # KARGS is a list of words
@@ -262,6 +272,21 @@ elif [ -z "${KILLED[0]}" ] && [ -n "${STATUS[0]}" ]; then
 else
     job=1
 fi
+# run/<id>/result, the machine-readable outcome, as for QEMU jobs (docs/launcher.md):
+# "rank K CODE" (the process's exit status) or "rank K - WHY", then "job CODE".
+{
+    for ((k = 0; k < NODES; k++)); do
+        rc=${STATUS[$k]}
+        if [ -n "${KILLED[$k]}" ]; then
+            echo "rank $k - ${KILLED[$k]}"
+        elif [ "$rc" -gt 128 ]; then
+            echo "rank $k - killed by signal $((rc - 128))"
+        else
+            echo "rank $k $rc"
+        fi
+    done
+    echo "job $job"
+} >"$RUNDIR/result.tmp" && mv "$RUNDIR/result.tmp" "$RUNDIR/result"
 if [ ${#failed[@]} = 0 ]; then
     say "all $NODES rank(s) exited 0; logs in $RUNDIR_REL/"
 else
