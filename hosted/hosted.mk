@@ -60,18 +60,19 @@ $(HOSTED_LIB_asan): $(patsubst %.c,$(HOSTED_CFG_asan)/%.o,$(HOSTED_RT_SRCS))
 
 # The app's objects as one, its main renamed: the runtime's main runs first. (No % inside
 # the second expansion: make would put the stem there.)
-$(HOSTED_CFG_plain)/app-%.o: $$(addprefix $(HOSTED_CFG_plain)/,$$(subst .c,.o,$$(wildcard apps/$$*/*.c)))
+$(patsubst %,$(HOSTED_CFG_plain)/app-%.o,$(APPS)): $(HOSTED_CFG_plain)/app-%.o: $$(addprefix $(HOSTED_CFG_plain)/,$$(subst .c,.o,$$(wildcard apps/$$*/*.c)))
 	ld -r -o $@ $^
 	objcopy --redefine-sym main=porto_main $@
-$(HOSTED_CFG_asan)/app-%.o: $$(addprefix $(HOSTED_CFG_asan)/,$$(subst .c,.o,$$(wildcard apps/$$*/*.c)))
+$(patsubst %,$(HOSTED_CFG_asan)/app-%.o,$(APPS)): $(HOSTED_CFG_asan)/app-%.o: $$(addprefix $(HOSTED_CFG_asan)/,$$(subst .c,.o,$$(wildcard apps/$$*/*.c)))
 	ld -r -o $@ $^
 	objcopy --redefine-sym main=porto_main $@
 
-# start.o first: it holds main and pulls the rest of the runtime out of the archive.
-$(HOSTED_BIN_plain)/%: $(HOSTED_CFG_plain)/app-%.o $(HOSTED_LIB_plain)
+# start.o first: it holds main and pulls the rest of the runtime out of the archive. Static
+# pattern rules: only the apps' executables, never another file under build/host/.
+$(patsubst %,$(HOSTED_BIN_plain)/%,$(HOSTED_APPS)): $(HOSTED_BIN_plain)/%: $(HOSTED_CFG_plain)/app-%.o $(HOSTED_LIB_plain)
 	@mkdir -p $(dir $@)
 	$(HOSTED_CC) -o $@ $(HOSTED_CFG_plain)/hosted/start.o $< $(HOSTED_LIB_plain) -lm
-$(HOSTED_BIN_asan)/%: $(HOSTED_CFG_asan)/app-%.o $(HOSTED_LIB_asan)
+$(patsubst %,$(HOSTED_BIN_asan)/%,$(HOSTED_APPS)): $(HOSTED_BIN_asan)/%: $(HOSTED_CFG_asan)/app-%.o $(HOSTED_LIB_asan)
 	@mkdir -p $(dir $@)
 	$(HOSTED_CC) $(HOSTED_SANFLAGS) -o $@ $(HOSTED_CFG_asan)/hosted/start.o $< $(HOSTED_LIB_asan) -lm
 
