@@ -11,7 +11,9 @@
 #include "libc/libc.h"
 #include "libc/memfs.h"
 #include <fcntl.h>
+#include <limits.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -19,6 +21,7 @@
 #define ALIAS(name)   __attribute__((alias(#name)))
 #define MAX_FILES     32
 #define FIRST_FILE_FD 3
+_Static_assert(sizeof(off_t) == 8, "off_t is 64 bits on x86_64 newlib");
 
 static struct open_file {
     const struct module *mod; /* an input file, or */
@@ -106,15 +109,18 @@ int _write(int fd, const void *buf, size_t n)
 }
 int write(int, const void *, size_t) ALIAS(_write);
 
+/* newlib's _read returns int: a read is capped at INT_MAX bytes, so the count it returns is
+ * the count it copied. */
 int _read(int fd, void *buf, size_t n)
 {
     if (fd == 0) return 0; /* no keyboard: stdin is empty */
     struct open_file *f = file_of(fd);
     if (!f || (f->flags & O_ACCMODE) == O_WRONLY) return fail(EBADF);
+    if (n > INT_MAX) n = INT_MAX;
     if (f->node) {
         n = memfs_read(f->node, buf, n, f->pos);
     } else {
-        size_t left = f->pos < f->mod->size ? f->mod->size - f->pos : 0;
+        size_t left = f->pos < f->mod->size ? f->mod->size - f->pos : 0; /* lseek may go past */
         if (n > left) n = left;
         memcpy(buf, f->mod->data + f->pos, n);
     }
@@ -142,10 +148,12 @@ off_t _lseek(int fd, off_t off, int whence)
     if (!f) return fail(fd >= 0 && fd <= 2 ? ESPIPE : EBADF);
     size_t size = f->node ? f->node->size : f->mod->size;
     off_t base = whence == SEEK_SET ? 0 : whence == SEEK_CUR ? (off_t)f->pos : (off_t)size;
-    if ((whence != SEEK_SET && whence != SEEK_CUR && whence != SEEK_END) || base + off < 0)
-        return fail(EINVAL);
+    if (whence != SEEK_SET && whence != SEEK_CUR && whence != SEEK_END) return fail(EINVAL);
+    /* base is at most a file's size or a past position, so only a huge off can overflow. */
+    if ((off > 0 && base > INT64_MAX - off) || base + off < 0)
+        return fail(off > 0 ? EOVERFLOW : EINVAL);
+    /* Past the end is allowed (POSIX): reads there return 0; a write there leaves zeros. */
     f->pos = (size_t)(base + off);
-    if (f->mod && f->pos > size) f->pos = size;
     return (off_t)f->pos;
 }
 off_t lseek(int, off_t, int) ALIAS(_lseek);
