@@ -3,6 +3,7 @@
 #   make iso APP=x    GRUB rescue ISO for build/x.elf -> build/x.iso
 #   make test         host unit tests + QEMU boot tests (summary line "N passed, N failed")
 #   make deps         install the Debian packages Porto needs (scripts/install-deps)
+#   make install PREFIX=DIR   the SDK: porto-cc, porto-mpicc, porto-run, headers, libraries
 # Subsystems add their objects through the *.mk fragments included below, so that
 # independent parts of the tree never need to edit this file.
 
@@ -111,6 +112,9 @@ iso: $(BUILD)/$(APP).elf
 	scripts/make-iso $(BUILD)/$(APP).elf $(BUILD)/$(APP).iso "$(ARGS)" $(MODULES)
 
 -include tests/tests.mk
+-include hosted/hosted.mk
+# Last: it installs what the fragments above build (the MPI library among them).
+-include sdk/sdk.mk
 
 clean:
 	rm -rf $(BUILD)/obj $(BUILD)/*.elf $(BUILD)/*.iso $(BUILD)/host

@@ -16,9 +16,15 @@
  * Two qualities of service:
  * - **best effort (BE)**: fastest; a message may be lost (loss, congestion, receiver not ready)
  *   but is never delivered partial, corrupted, twice, or after a newer one from the same source.
- * - **flow controlled (FC)**: reliable. Per peer go-back-N over frame sequence numbers, window
- *   `window` frames, cumulative and piggybacked acknowledgements, retransmission on timeout
- *   (adaptive RTO with exponential backoff) and on three duplicate acknowledgements. A receiver
+ *   A receiver reports BE messages lost on the way, and a sender whose frames arrive well below
+ *   the rate it sends them paces its BE traffic below the path's rate (net/ap_pace.c).
+ * - **flow controlled (FC)**: reliable. Per peer a window of `window` frames over frame sequence
+ *   numbers, cumulative and piggybacked acknowledgements; a receiver holds frames that arrive
+ *   past a gap and reports them (selective acknowledgement, net/ap_sack.c), so the sender
+ *   resends only what was lost: at once when two frames are reported past a hole, else on
+ *   timeout (adaptive RTO with exponential backoff); the broadcast stream resends from its
+ *   oldest unacknowledged frame on two duplicate acknowledgements. A congestion window
+ *   halves on a loss and grows by one frame per window acknowledged. A receiver
  *   whose port is closed, disarmed or busy refuses the frame and says so (RNR): the sender waits
  *   (back-pressure) and resends when told the port is ready again. A peer not heard from for
  *   `giveup_ns` while frames are outstanding is declared dead: its requests fail with -AP_EPEER,

@@ -162,8 +162,8 @@ static void go_back(struct ap_fctx *f)
 }
 
 /* Forget what SACK maps reported: a receiver that refuses frames (RNR) drops what it held,
- * and after a timeout nothing reported is trusted (RFC 2018's rule), so a stale or reneged
- * report can cost a retransmission but never stall the stream. */
+ * and after a second timeout in a row nothing reported is trusted (RFC 2018's rule), so a
+ * stale or reneged report can cost a retransmission but never stall the stream. */
 static void sack_clear(struct ap *ap, struct ap_fctx *f)
 {
     for (uint32_t s = f->una; s != f->nxt; s++)
@@ -330,8 +330,11 @@ static void fc_timer(struct ap *ap, struct ap_fctx *f, int dst)
     if (f->rnr) {
         f->probe = 1;
     } else {
+        /* A first timeout trusts the SACK reports (a receiver drops what it held only with an
+         * RNR, which clears them); a second one in a row forgets them too, in case that RNR
+         * was lost: a stale report costs one more timeout, never a stall. */
         go_back(f);
-        sack_clear(ap, f);
+        if (f->backoff) sack_clear(ap, f);
         f->cwnd = f->cwnd / 4 > 2 ? f->cwnd / 4 : 2;
         if (f->backoff < 16) f->backoff++;
         f->rto = f->rto * 2 < ap->cfg.rto_max_ns ? f->rto * 2 : ap->cfg.rto_max_ns;

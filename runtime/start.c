@@ -3,10 +3,14 @@
  * calls kmain(), which brings up each layer in dependency order and then runs the app.
  *
  *   kernel/   machine services: console, multiboot, faults, command line, memory, clock
+ *   libc/     the C library's kernel words: environment, wall clock, file bound
  *   kernel/   PCI: every function found and printed
  *   drivers/  the NIC registry binds the first NIC a built-in driver claims
  *   net/      the job layer forms the job when the command line says nodes=N
- *   app       exit(main(argc, argv)): exit runs the job layer's exit hook (reports to rank 0)
+ *   libc/     the exit hook that prints the program's in-memory files, for the launcher
+ *   app       exit(main(argc, argv)): exit runs the exit hooks, last added first: the files
+ *             go out on this node's console before the job layer reports to rank 0 (so
+ *             rank 0 ends the job only after every node printed its files)
  *
  * This is the one file that knows every layer; no layer calls up into another.
  */
@@ -16,6 +20,7 @@
 #include "kernel/kernel.h"
 #include "kernel/pci.h"
 #include "kernel/tsc.h"
+#include "libc/libc.h"
 #include "net/job.h"
 #include <stdlib.h>
 
@@ -26,9 +31,11 @@ void kmain(uint32_t magic, uint32_t mbi_addr)
 {
     (void)magic; /* checked in boot/entry.S */
     kernel_init(mbi_addr);
+    libc_init();
     pci_enumerate();
     nic_probe_all();
     job_start();
+    kernel_at_exit(libc_files_at_exit);
     uint64_t boot_ns = time_ns();
     kprintf("boot: kernel entry to main in %lu.%03lu ms (TSC)\n", boot_ns / 1000000,
             boot_ns / 1000 % 1000);
