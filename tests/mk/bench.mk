@@ -15,7 +15,7 @@ $(BUILD)/host/bench/test_analyze: bench/analyze
 
 # bench/profile/ap_profile: the engine's frames, doorbells and host CPU per round trip over an
 # instant in-memory link (not a test: a profiling tool; see bench/README.md, "Profile").
-BENCH_ENGINE_OBJS := $(patsubst %.c,$(BUILD)/host/%.o,$(wildcard net/ap*.c) net/crc32c.c)
+BENCH_ENGINE_OBJS := $(patsubst %.c,$(BUILD)/host/%.o,$(wildcard net/ap*.c) net/crc32c.c net/siphash.c)
 $(BUILD)/bench/ap_profile: $(BUILD)/host/bench/profile/ap_profile.o $(BENCH_ENGINE_OBJS)
 	@mkdir -p $(dir $@)
 	$(HOST_CC) -o $@ $^
