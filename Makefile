@@ -46,8 +46,11 @@ PORTO_LIB  := $(BUILD)/libporto.a
 APPS       := $(notdir $(patsubst %/,%,$(dir $(wildcard apps/*/main.c))))
 APP_ELFS   := $(patsubst %,$(BUILD)/%.elf,$(APPS))
 APP_OBJS   := $(patsubst %,$(BUILD)/obj/%.o,$(wildcard apps/*/*.c))
+# common/: code apps, tests and the Linux peer share (benchmark methodology, test frames);
+# every app image links it.
+COMMON_OBJS := $(patsubst %,$(BUILD)/obj/%.o,$(wildcard common/*.c))
 # Named here so make treats them as real targets: a deleted object gets rebuilt.
-$(PORTO_OBJS) $(APP_OBJS): $(NEWLIB_STAMP)
+$(PORTO_OBJS) $(APP_OBJS) $(COMMON_OBJS): $(NEWLIB_STAMP)
 
 LIBGCC := $(shell $(CC) -print-libgcc-file-name)
 
@@ -69,6 +72,12 @@ $(BUILD)/obj/%.S.o: %.S
 	@mkdir -p $(dir $@)
 	$(CC) $(ASFLAGS) $(CPPFLAGS) -c $< -o $@
 
+# common/ as an archive too: an app links the shared pieces it uses.
+COMMON_LIB := $(BUILD)/libcommon.a
+$(COMMON_LIB): $(COMMON_OBJS)
+	@rm -f $@
+	ar rcs $@ $^
+
 # Porto itself, as the archive images link from: the linker takes what the boot sequence
 # (runtime/start.c) and the app reference, nothing else.
 $(PORTO_LIB): $(PORTO_OBJS)
@@ -82,9 +91,9 @@ $(PORTO_LIB): $(PORTO_OBJS)
 PORTO_LINK = $(LD) -n -nostdlib -static -T linker.ld -z max-page-size=0x1000 -z noexecstack \
 	--no-warn-rwx-segments
 .SECONDEXPANSION:
-$(BUILD)/%.debug.elf: $$(addprefix $(BUILD)/obj/,$$(addsuffix .o,$$(wildcard apps/$$*/*.c))) $(PORTO_LIB) linker.ld
+$(BUILD)/%.debug.elf: $$(addprefix $(BUILD)/obj/,$$(addsuffix .o,$$(wildcard apps/$$*/*.c))) $(COMMON_LIB) $(PORTO_LIB) linker.ld
 	$(PORTO_LINK) -o $@ $(filter %.o,$^) \
-		--start-group $(PORTO_LIB) $(NEWLIB_LIB)/libm.a $(NEWLIB_LIB)/libc.a $(LIBGCC) --end-group
+		--start-group $(COMMON_LIB) $(PORTO_LIB) $(NEWLIB_LIB)/libm.a $(NEWLIB_LIB)/libc.a $(LIBGCC) --end-group
 
 $(BUILD)/%.elf: $(BUILD)/%.debug.elf
 	$(STRIP) -o $@ $<

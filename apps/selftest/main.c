@@ -5,7 +5,8 @@
  * from every root), and every collective (barrier, broadcast up to 16 MiB, reduce to every
  * root and allreduce for sum/min/max over int32/int64/double, gather, allgather). Every
  * received byte is checked. Best-effort messages may be lost (they are resent up to
- * BE_TRIES times and losses are reported) but must never arrive corrupted.
+ * BE_TRIES times and losses are reported; a rank that lost more than half of the BE
+ * broadcasts sent to it fails) but must never arrive corrupted.
  *   scripts/porto-run -n 4 build/selftest.elf        (tests/qemu/50-selftest.sh: -n 4 and -n 3)
  * Rank 0 prints one line per phase and "selftest: PASS"; any mismatch prints what and where
  * and the job exits non-zero.
@@ -228,6 +229,11 @@ static int broadcasts(unsigned *losses)
                 }
                 OK(ap_barrier(ap), "barrier");
             }
+    /* Best effort may lose a broadcast, but not most of them: a rank that received fewer
+     * than half of the BE broadcasts sent to it has a broken broadcast, not a lossy link. */
+    unsigned expected = (unsigned)(n - 1) * 4; /* every other root, sizes 0 .. 65536 */
+    if (*losses * 2 > expected)
+        FAIL("BE broadcasts: %u of %u lost on this rank (more than half)", *losses, expected);
     return 0;
 }
 

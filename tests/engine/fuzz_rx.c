@@ -7,7 +7,8 @@
  * An input is a script of records, so the fuzzer reaches deep states quickly instead of
  * having to guess CRCs and headers: raw frames, well-formed frames with fuzzed fields (CRC
  * made right or not), clock advances with polls, and API calls between frames (re-arming,
- * closing and reopening ports, sends that need ACKs). Port buffers sit between guard bytes
+ * closing and reopening ports, sends that need ACKs). Each frame is handed over in a heap
+ * block of exactly its length (ASan sees overreads); port buffers sit between guard bytes
  * that are checked after every record; ASan/UBSan catch the rest.
  */
 #include <stddef.h>
@@ -163,6 +164,17 @@ static size_t structured_frame(const struct ap *ap, struct cursor *c, uint8_t *f
     return len;
 }
 
+/* Hand a frame to the engine in a heap block of exactly its length, so that AddressSanitizer
+ * sees any read past the frame's end (a static buffer would hide it). */
+static void feed(struct ap *ap, const uint8_t *frame, size_t len)
+{
+    uint8_t *exact = malloc(len ? len : 1);
+    if (!exact) abort();
+    memcpy(exact, frame, len);
+    ap_input(ap, exact, len);
+    free(exact);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     static uint8_t frame[2048];
@@ -206,12 +218,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             memcpy(frame, c.p, len);
             c.p += len;
             c.left -= len;
-            ap_input(&ap, frame, len);
+            feed(&ap, frame, len);
             break;
         }
         case 1:
         case 2: /* well-formed frames are the common case */
-            ap_input(&ap, frame, structured_frame(&ap, &c, frame, (const uint8_t(*)[6])macs));
+            feed(&ap, frame, structured_frame(&ap, &c, frame, (const uint8_t(*)[6])macs));
             break;
         case 3: /* time passes */
             clock_ns += (uint64_t)take(&c, 1) * 1000000ull;

@@ -188,6 +188,11 @@ static void feed(struct fixture *f, struct ap_hdr h, int with_crc, size_t cut)
     ap_input(&f->ap, f->frame, cut ? cut : len);
 }
 
+/* Besides the drop reasons: a frame that must be accepted and completes a message (it is
+ * delivered), and one that must be accepted as a fragment of a message still incomplete. */
+#define ACCEPT_MSG  AP_DROP_NREASONS
+#define ACCEPT_FRAG (AP_DROP_NREASONS + 1)
+
 static void expect_only(struct fixture *f, const struct ap_stats *before, int reason)
 {
     struct ap_stats now;
@@ -198,8 +203,9 @@ static void expect_only(struct fixture *f, const struct ap_stats *before, int re
             fail_msg("drop %s counted %llu, expected %d", ap_drop_name(r), (unsigned long long)d,
                      r == reason);
     }
-    if (reason != AP_DROP_NREASONS) /* NREASONS: a frame that must be accepted */
-        assert_int_equal(now.rx_msgs, before->rx_msgs);
+    /* Exactly one message delivered when the frame completes one, none otherwise. */
+    assert_int_equal(now.rx_msgs, before->rx_msgs + (reason == ACCEPT_MSG ? 1u : 0u));
+    assert_int_equal(now.rx_frames, before->rx_frames + 1);
 }
 
 #define DROPS(f, reason, stmt)                                                                     \
@@ -292,13 +298,13 @@ static void test_port_drops(void **state)
     h = hdr(2, 3, 0, 251, 0, 251); /* one byte more than a slot */
     DROPS(f, AP_DROP_BOUNDS, feed(f, h, 1, 0));
     /* One-shot: first message lands, the second finds the port disarmed. */
-    DROPS(f, AP_DROP_NREASONS, feed(f, hdr(0, 2, 0, 10, 0, 10), 1, 0));
+    DROPS(f, ACCEPT_MSG, feed(f, hdr(0, 2, 0, 10, 0, 10), 1, 0));
     DROPS(f, AP_DROP_NOT_READY, feed(f, hdr(0, 2, 0, 10, 0, 10), 1, 0));
     /* A handler port keeps a delivered message until its handler ran. */
-    DROPS(f, AP_DROP_NREASONS, feed(f, hdr(0, 1, 0, 10, 0, 10), 1, 0));
+    DROPS(f, ACCEPT_MSG, feed(f, hdr(0, 1, 0, 10, 0, 10), 1, 0));
     DROPS(f, AP_DROP_NOT_READY, feed(f, hdr(0, 1, 0, 10, 0, 10), 1, 0));
     ap_poll(&f->ap);
-    DROPS(f, AP_DROP_NREASONS, feed(f, hdr(0, 1, 0, 10, 0, 10), 1, 0));
+    DROPS(f, ACCEPT_MSG, feed(f, hdr(0, 1, 0, 10, 0, 10), 1, 0));
     ap_poll(&f->ap);
     assert_int_equal(f->handled, 2);
 }
@@ -320,14 +326,14 @@ static void test_fragment_drops(void **state)
     DROPS(f, AP_DROP_BE_GAP, feed(f, h, 1, 0));
     /* BE: deliver a message, then an older one is stale. */
     h = hdr(0, 1, 0, 10, 0, 10);
-    DROPS(f, AP_DROP_NREASONS, feed(f, h, 1, 0));
+    DROPS(f, ACCEPT_MSG, feed(f, h, 1, 0));
     ap_poll(&f->ap);
     h.msg_seq--;
     DROPS(f, AP_DROP_STALE, feed(f, h, 1, 0));
     /* BE: a gap inside a message aborts it; the rest of it is then stale. */
     h = hdr(0, 1, 0, 300, 0, 100);
     uint32_t seq = h.msg_seq;
-    DROPS(f, AP_DROP_NREASONS, feed(f, h, 1, 0));
+    DROPS(f, ACCEPT_FRAG, feed(f, h, 1, 0));
     h = hdr(0, 1, 0, 300, 200, 100);
     h.msg_seq = seq;
     DROPS(f, AP_DROP_BE_GAP, feed(f, h, 1, 0));
@@ -336,10 +342,10 @@ static void test_fragment_drops(void **state)
     DROPS(f, AP_DROP_STALE, feed(f, h, 1, 0));
     /* A newer message abandons one in progress (its tail was lost). */
     h = hdr(0, 1, 0, 300, 0, 100);
-    DROPS(f, AP_DROP_NREASONS, feed(f, h, 1, 0));
+    DROPS(f, ACCEPT_FRAG, feed(f, h, 1, 0));
     struct ap_stats st;
     ap_stats(&f->ap, &st);
-    DROPS(f, AP_DROP_NREASONS, feed(f, hdr(0, 1, 0, 10, 0, 10), 1, 0));
+    DROPS(f, ACCEPT_MSG, feed(f, hdr(0, 1, 0, 10, 0, 10), 1, 0));
     struct ap_stats st2;
     ap_stats(&f->ap, &st2);
     assert_int_equal(st2.be_aborted, st.be_aborted + 1);
@@ -351,7 +357,7 @@ static void test_fc_sequence_drops(void **state)
     struct fixture *f = *state;
     struct ap_hdr h = hdr(2, 1, 1, 10, 0, 10);
     uint32_t seq0 = h.seq;
-    DROPS(f, AP_DROP_NREASONS, feed(f, h, 1, 0));
+    DROPS(f, ACCEPT_MSG, feed(f, h, 1, 0));
     DROPS(f, AP_DROP_DUP, feed(f, h, 1, 0));
     h.seq = seq0 + 5;
     DROPS(f, AP_DROP_OOO, feed(f, h, 1, 0));
@@ -381,7 +387,7 @@ static void test_fc_sequence_drops(void **state)
     assert_int_equal(sent.ack, seq0 + 1);
     uint8_t b9[16];
     assert_int_equal(ap_port_open(&f->ap, 9, b9, sizeof(b9), NULL, NULL, 0), 0);
-    DROPS(f, AP_DROP_NREASONS, feed(f, h, 1, 0));
+    DROPS(f, ACCEPT_MSG, feed(f, h, 1, 0));
     assert_int_equal(ap_port_deliveries(&f->ap, 9), 1);
     ap_port_close(&f->ap, 9);
 }
