@@ -319,9 +319,7 @@ void job_start(void)
     uint64_t job_id = 0;
     int jr = cmdline_get_u64(&boot_cmdline, "job", &job_id);
     if (jr < 0) bad_arg("job", "must be a number below 2^64 (decimal or 0x hex)");
-    if (jr == 0 && kr == 0)
-        bad_arg("job", "is required for a job without a key (every run needs its own id)");
-    if (jr == 0) {
+    if (jr == 0 && kr > 0) {
         /* A key alone names the job: only holders of the key can take part anyway. */
         struct sip_key k;
         sip_key_load(&k, job_key);
@@ -333,7 +331,9 @@ void job_start(void)
     int64_t join_s = arg_seconds("jointimeout", 60);
     peer_s = arg_seconds("peertimeout", 10);
     coll_s = arg_seconds("colltimeout", 60);
-    struct nic *nic = nic_require();
+    struct nic *nic = nic_require(); /* no NIC: that is the error to report first */
+    if (jr == 0 && kr == 0)
+        bad_arg("job", "is required for a job without a key (every run needs its own id)");
     link_from_nic(&job_link, nic);
     form_cfg = (struct job_form_config){
         .link = &job_link,
