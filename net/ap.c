@@ -137,6 +137,8 @@ int ap_init(struct ap *ap, const struct ap_config *cfg)
     ap->be_bc_seq = isn(ap, me, AP_WIRE_ALL, ISN_BE);
     ap->blive = n - 1;
     ap->act_head = -1;
+    if (apx_held_init(ap) < 0)
+        return init_fail(ap, AP_ENOMEM, "ap_init: out of memory for the frames held past gaps");
     apx_coll_init(ap);
     /* Decide the CRC implementation now, not on the first frame. */
     (void)crc32c_have_hw();
@@ -154,6 +156,7 @@ void ap_fini(struct ap *ap)
     free(ap->coll_eager_mem);
     free(ap->ack_list);
     free(ap->rnr_list);
+    apx_held_fini(ap);
     free(ap->scratch);
     memset(ap, 0, sizeof(*ap));
 }

@@ -16,9 +16,15 @@
  * Two qualities of service:
  * - **best effort (BE)**: fastest; a message may be lost (loss, congestion, receiver not ready)
  *   but is never delivered partial, corrupted, twice, or after a newer one from the same source.
- * - **flow controlled (FC)**: reliable. Per peer go-back-N over frame sequence numbers, window
- *   `window` frames, cumulative and piggybacked acknowledgements, retransmission on timeout
- *   (adaptive RTO with exponential backoff) and on three duplicate acknowledgements. A receiver
+ *   A receiver reports BE messages lost on the way, and a sender whose frames arrive well below
+ *   the rate it sends them paces its BE traffic below the path's rate (net/ap_pace.c).
+ * - **flow controlled (FC)**: reliable. Per peer a window of `window` frames over frame sequence
+ *   numbers, cumulative and piggybacked acknowledgements; a receiver holds frames that arrive
+ *   past a gap and reports them (selective acknowledgement, net/ap_sack.c), so the sender
+ *   resends only what was lost: at once when two frames are reported past a hole, else on
+ *   timeout (adaptive RTO with exponential backoff); the broadcast stream resends from its
+ *   oldest unacknowledged frame on two duplicate acknowledgements. A congestion window
+ *   halves on a loss and grows by one frame per window acknowledged. A receiver
  *   whose port is closed, disarmed or busy refuses the frame and says so (RNR): the sender waits
  *   (back-pressure) and resends when told the port is ready again. A peer not heard from for
  *   `giveup_ns` while frames are outstanding is declared dead: its requests fail with -AP_EPEER,
@@ -124,7 +130,7 @@ enum ap_drop {
     AP_DROP_FRAG,      /* inconsistent fragment: offset/length/flags/sequence disagree */
     AP_DROP_NOT_READY, /* port disarmed or busy (BE: dropped; FC: refused, resent later) */
     AP_DROP_DUP,       /* FC frame already received */
-    AP_DROP_OOO,       /* FC frame past the expected one (go-back-N: resent in order) */
+    AP_DROP_OOO,       /* FC frame past the expected one that could not be held (resent) */
     AP_DROP_STALE,     /* BE message older than one already delivered or aborted */
     AP_DROP_BE_GAP,    /* BE fragment after a lost one: the message is aborted */
     AP_DROP_ACK,       /* acknowledgement for frames never sent, or with an implausible frame */
@@ -145,12 +151,16 @@ struct ap_stats {
     uint64_t acks_sent, acks_rcvd; /* pure ACK frames */
     uint64_t retransmits;          /* FC frames sent again */
     uint64_t timeouts;             /* retransmission timer expiries */
-    uint64_t fast_retransmits;     /* go-back-N triggered by duplicate ACKs */
+    uint64_t fast_retransmits;     /* resends triggered by duplicate ACKs or a SACK map */
     uint64_t rnr_sent, rnr_rcvd;   /* "receiver not ready" refusals */
     uint64_t be_aborted;           /* BE messages abandoned half-way (loss, preemption) */
     uint64_t link_busy;            /* link send() refused a frame (ring full) */
     uint64_t peers_dead;           /* peers declared dead */
     uint64_t foreign_frames;       /* job-layer frames handed to the callback */
+    uint64_t sack_held;            /* FC frames held past a gap instead of dropped */
+    uint64_t sack_skipped;         /* resends saved: the receiver reported the frame held */
+    uint64_t be_loss_reports;      /* receivers said a BE message of ours was lost on the way */
+    uint64_t be_paced;             /* BE frames held back by pacing (per attempt) */
     uint64_t drop[AP_DROP_NREASONS];
 };
 

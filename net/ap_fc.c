@@ -1,11 +1,14 @@
 /*
- * net/ap_fc.c — Active Port engine, the flow-controlled streams: go-back-N windows (one per
- * peer and the broadcast one), congestion window, ACK processing (cumulative, duplicate ACKs,
- * receiver-not-ready), retransmission timers with adaptive RTO and backoff, and the give-up
- * that declares a silent peer dead.
+ * net/ap_fc.c — Active Port engine, the flow-controlled streams: windows (one per peer and
+ * the broadcast one) resent from the oldest unacknowledged frame, skipping the frames a SACK
+ * map reported held (net/ap_sack.c), congestion window, ACK processing (cumulative, duplicate
+ * ACKs, SACK, receiver-not-ready), retransmission timers with adaptive RTO and backoff, and
+ * the give-up that declares a silent peer dead.
  * Tested by tests/engine/test_lossy.c, test_p2p.c and the fuzzer.
  */
 #include "net/ap_internal.h"
+
+#include <string.h>
 
 #define MASK(ap) ((ap)->window - 1)
 
@@ -59,6 +62,7 @@ static int fc_new_frame(struct ap *ap, struct ap_fctx *f, int dst)
     sl->frag_off = r->sent;
     sl->frag_len = (uint16_t)fr.got;
     sl->retx = 0;
+    sl->sacked = 0;
     sl->acked = 0;
     sl->flags = fr.flags;
     sl->pcrc = ap->cfg.crc ? apx_pieces_crc(pieces + 1, fr.n) : 0;
@@ -95,8 +99,19 @@ void apx_fc_tx(struct ap *ap, struct ap_fctx *f, int dst, int *budget)
         return;
     }
     while (*budget > 0 && ap_seq_lt(f->rtx, f->nxt) && f->rtx - f->una < f->cwnd) {
-        if (fc_send_slot(ap, f, dst, f->rtx) < 0) return;
+        if (f->sack_only && !ap_seq_lt(f->rtx, f->rtx_end)) {
+            /* The holes below the highest frame held are resent; the rest is in flight. */
+            f->rtx = f->nxt;
+            f->sack_only = 0;
+            break;
+        }
         struct ap_slot *sl = &f->win[f->rtx & MASK(ap)];
+        if (sl->sacked) {
+            f->rtx++;
+            ap->st.sack_skipped++;
+            continue;
+        }
+        if (fc_send_slot(ap, f, dst, f->rtx) < 0) return;
         sl->retx = 1;
         sl->sent_ns = ap->now;
         ap->st.retransmits++;
@@ -139,7 +154,24 @@ static void fc_advance(struct ap *ap, struct ap_fctx *f, uint32_t ack)
 
 static void back_input(struct ap *ap, unsigned src, uint32_t ack, int rnr);
 
-void apx_ack_input(struct ap *ap, unsigned src, const struct ap_hdr *h, int pure)
+/* Resend from the oldest unacknowledged frame (the ones reported held excepted). */
+static void go_back(struct ap_fctx *f)
+{
+    f->rtx = f->una;
+    f->sack_only = 0;
+}
+
+/* Forget what SACK maps reported: a receiver that refuses frames (RNR) drops what it held,
+ * and after a second timeout in a row nothing reported is trusted (RFC 2018's rule), so a
+ * stale or reneged report can cost a retransmission but never stall the stream. */
+static void sack_clear(struct ap *ap, struct ap_fctx *f)
+{
+    for (uint32_t s = f->una; s != f->nxt; s++)
+        f->win[s & MASK(ap)].sacked = 0;
+}
+
+void apx_ack_input(struct ap *ap, unsigned src, const struct ap_hdr *h, int pure,
+                   const uint8_t *sack)
 {
     struct ap_peer *p = &ap->peers[src];
     if (p->dead) return;
@@ -158,8 +190,10 @@ void apx_ack_input(struct ap *ap, unsigned src, const struct ap_hdr *h, int pure
         if (!f->head) apx_active_del(ap, src);
     }
     if (!pure) return;
+    if (h->flags & AP_F_BELOSS) apx_pace_report(ap, h->base);
     if (h->flags & AP_F_RNR) {
         if (f->una != f->nxt) {
+            sack_clear(ap, f);
             f->rnr = 1;
             f->probe = 0;
             f->since_ns = ap->now; /* alive, just busy: back-pressure, not death */
@@ -169,12 +203,16 @@ void apx_ack_input(struct ap *ap, unsigned src, const struct ap_hdr *h, int pure
         }
     } else if (f->rnr) {
         f->rnr = 0; /* resumed: resend the window now */
-        f->rtx = f->una;
+        go_back(f);
         f->since_ns = ap->now;
+    } else if (sack) {
+        uint64_t map;
+        memcpy(&map, sack, sizeof(map));
+        apx_sack_input(ap, f, h->ack, map);
     } else if (!advanced && f->una != f->nxt) {
         if (++f->dupacks >= AP_DUPACKS && !f->fast_done) {
             f->fast_done = 1;
-            f->rtx = f->una;
+            go_back(f);
             f->cwnd = f->cwnd / 2 > 2 ? f->cwnd / 2 : 2;
             ap->st.fast_retransmits++;
         }
@@ -219,7 +257,7 @@ static void back_input(struct ap *ap, unsigned src, uint32_t ack, int rnr)
         ap->st.rnr_rcvd++;
     } else if (f->rnr && ap->nbrnr == 0) {
         f->rnr = 0;
-        f->rtx = f->una;
+        go_back(f);
         f->since_ns = ap->now;
     }
     bfc_check(ap);
@@ -239,6 +277,8 @@ void apx_peer_dead(struct ap *ap, unsigned i)
     }
     f->tail = f->cur = NULL;
     f->una = f->rtx = f->nxt;
+    f->sack_only = 0;
+    apx_held_forget(ap, i);
     f->deadline_ns = 0;
     f->rnr = 0;
     apx_active_del(ap, i);
@@ -259,7 +299,7 @@ void apx_peer_dead(struct ap *ap, unsigned i)
         ap->nbrnr--;
         if (!ap->nbrnr && b->rnr) {
             b->rnr = 0;
-            b->rtx = b->una;
+            go_back(b);
         }
     }
     bfc_check(ap);
@@ -290,7 +330,11 @@ static void fc_timer(struct ap *ap, struct ap_fctx *f, int dst)
     if (f->rnr) {
         f->probe = 1;
     } else {
-        f->rtx = f->una;
+        /* A first timeout trusts the SACK reports (a receiver drops what it held only with an
+         * RNR, which clears them); a second one in a row forgets them too, in case that RNR
+         * was lost: a stale report costs one more timeout, never a stall. */
+        go_back(f);
+        if (f->backoff) sack_clear(ap, f);
         f->cwnd = f->cwnd / 4 > 2 ? f->cwnd / 4 : 2;
         if (f->backoff < 16) f->backoff++;
         f->rto = f->rto * 2 < ap->cfg.rto_max_ns ? f->rto * 2 : ap->cfg.rto_max_ns;

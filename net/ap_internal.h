@@ -18,6 +18,9 @@
 #define AP_PAY_IOV     (LINK_MAX_IOV - 2) /* payload pieces per frame: header + tag around */
 #define AP_BE_JUMP     1024u /* a BE msg_seq further ahead than this is not believed ... */
 #define AP_BE_RESYNC   4     /* ... until this many such messages came in a row */
+#define AP_SACK_SPAN   64    /* frames past the cumulative ACK a SACK map reports */
+#define AP_SACK_LEN    8     /* its payload: a little-endian 64-bit map */
+#define AP_HELD_MAX    256   /* frames held past gaps, at most (pool, all peers) */
 
 /* req->kind bits */
 #define AP_K_FC    1
@@ -87,9 +90,27 @@ void apx_tx_progress(struct ap *ap, int *work);
 
 /* ap_fc.c */
 void apx_fc_tx(struct ap *ap, struct ap_fctx *f, int dst, int *budget);
-void apx_ack_input(struct ap *ap, unsigned src, const struct ap_hdr *h, int pure);
+/* `pure` for ACK frames; `sack` points to an AP_F_SACK map (else NULL) */
+void apx_ack_input(struct ap *ap, unsigned src, const struct ap_hdr *h, int pure,
+                   const uint8_t *sack);
 void apx_peer_dead(struct ap *ap, unsigned peer);
 void apx_timers(struct ap *ap);
+
+/* ap_sack.c: frames held past a gap (receiver), SACK maps (both sides) */
+int apx_held_init(struct ap *ap);
+void apx_held_fini(struct ap *ap);
+int apx_held_put(struct ap *ap, unsigned src, const struct ap_hdr *h, const uint8_t *payload);
+struct ap_held *apx_held_next(struct ap *ap, unsigned src); /* the one at rx_expect, or NULL */
+void apx_held_free(struct ap *ap, struct ap_held *x);
+void apx_held_forget(struct ap *ap, unsigned src);
+uint64_t apx_sack_map(const struct ap *ap, unsigned src);
+void apx_sack_input(struct ap *ap, struct ap_fctx *f, uint32_t ack, uint64_t map);
+
+/* ap_pace.c: BE pacing (sender), BE loss reports (receiver) */
+int apx_pace_take(struct ap *ap, size_t bytes); /* 0: wait, the BE rate is reached */
+void apx_pace_report(struct ap *ap, uint32_t seen_rate);
+void apx_be_arrived(struct ap *ap, unsigned src, size_t bytes);
+void apx_be_lost(struct ap *ap, unsigned src);
 
 /* ap_send.c */
 int apx_start(struct ap *ap, struct ap_req *req, unsigned kind, int dst, int port, size_t off,

@@ -1,7 +1,8 @@
 /*
  * net/ap_rx.c — Active Port engine, receive path: frame validation (every drop counted by
- * reason), FC in-order acceptance, BE and FC reassembly in place, delivery — also of sends to
- * our own rank, which never touch the wire.
+ * reason), FC in-order acceptance (frames past a gap held by net/ap_sack.c and replayed), BE
+ * and FC reassembly in place, delivery — also of sends to our own rank, which never touch
+ * the wire.
  * Tested by tests/engine/test_malformed.c, test_lossy.c and the fuzzer (tests/engine/fuzz_rx.c).
  */
 #include "net/ap_internal.h"
@@ -241,17 +242,11 @@ static int fc_accept(struct ap *ap, unsigned src, int stream, const struct ap_hd
     return FC_ACCEPTED;
 }
 
-static void fc_input(struct ap *ap, unsigned src, int bc, const struct ap_hdr *h,
-                     const uint8_t *payload)
+/* The frame at the stream's expected sequence: take it, or refuse it (returns 0). */
+static int fc_take(struct ap *ap, unsigned src, int bc, const struct ap_hdr *h,
+                   const uint8_t *payload)
 {
     struct ap_peer *p = &ap->peers[src];
-    uint32_t *expect = &p->rx_expect[bc];
-    if (h->seq != *expect) {
-        apx_drop(ap, ap_seq_lt(h->seq, *expect) ? AP_DROP_DUP : AP_DROP_OOO);
-        p->reack = 1;
-        apx_ack_queue(ap, src);
-        return;
-    }
     if (fc_accept(ap, src, bc ? AP_ST_FC_BC : AP_ST_FC_UNI, h, payload) == FC_REFUSED) {
         /* Every refusal is answered (coalesced to one ACK per pass): the sender's probes
          * must hear "alive but not ready", or a long wait would look like a dead peer. */
@@ -262,12 +257,42 @@ static void fc_input(struct ap *ap, unsigned src, int bc, const struct ap_hdr *h
             ap->rnr_list[ap->nrnr++] = src;
         }
         apx_ack_queue(ap, src);
-        return;
+        return 0;
     }
-    (*expect)++;
+    p->rx_expect[bc]++;
     p->rx_rnr[bc] = 0;
     p->rx_unacked[bc]++;
     apx_ack_queue(ap, src);
+    return 1;
+}
+
+/* `placeable`: the frame's fragment fields are consistent, so it may be held past a gap. */
+static void fc_input(struct ap *ap, unsigned src, int bc, const struct ap_hdr *h,
+                     const uint8_t *payload, int placeable)
+{
+    struct ap_peer *p = &ap->peers[src];
+    if (h->seq != p->rx_expect[bc]) {
+        if (ap_seq_lt(h->seq, p->rx_expect[bc]))
+            apx_drop(ap, AP_DROP_DUP);
+        else if (bc || !placeable || !apx_held_put(ap, src, h, payload))
+            apx_drop(ap, AP_DROP_OOO);
+        p->reack = 1; /* a duplicate ACK (with the SACK map) tells the sender what is missing */
+        apx_ack_queue(ap, src);
+        return;
+    }
+    if (!fc_take(ap, src, bc, h, payload)) return;
+    /* The gap is filled: replay what was held behind it, in order. */
+    while (!bc && p->held) {
+        struct ap_held *x = apx_held_next(ap, src);
+        if (!x) break;
+        if (!fc_take(ap, src, bc, &x->h, x->data)) {
+            /* Refused (not ready): drop everything held; the sender forgets the SACK
+             * reports when it sees the RNR and resends in order once we are ready. */
+            apx_held_forget(ap, src);
+            break;
+        }
+        apx_held_free(ap, x);
+    }
 }
 
 /* A BE message far ahead of the last one: one such frame (forged, or from an earlier run)
@@ -299,6 +324,7 @@ static void be_input(struct ap *ap, unsigned src, int bc, const struct ap_hdr *h
         apx_drop(ap, AP_DROP_NOT_FC);
         return;
     }
+    apx_be_arrived(ap, src, AP_FRAME_HLEN + h->frag_len);
     if (p->be_seen[bc] && ap_seq_le(seq, p->be_last[bc])) {
         apx_drop(ap, AP_DROP_STALE);
         return;
@@ -312,16 +338,20 @@ static void be_input(struct ap *ap, unsigned src, int bc, const struct ap_hdr *h
             apx_drop(ap, AP_DROP_STALE);
             return;
         }
+        apx_be_lost(ap, src);
         apx_abort_asm(ap, src, stream, 0); /* a newer message: the old one lost its tail */
     }
     if (!as->active) {
         if (!(h->flags & AP_F_FIRST)) {
             /* Its first fragment was lost: the whole message is. */
             apx_drop(ap, AP_DROP_BE_GAP);
+            apx_be_lost(ap, src);
             p->be_last[bc] = seq;
             p->be_seen[bc] = 1;
             return;
         }
+        if (p->be_seen[bc] && seq != p->be_last[bc] + 1)
+            apx_be_lost(ap, src); /* whole messages before this one never arrived */
         struct ap_unit *u = NULL;
         uint32_t off = 0;
         if (resolve(ap, src, stream, h, &u, &off) != AP_R_OK) {
@@ -336,6 +366,7 @@ static void be_input(struct ap *ap, unsigned src, int bc, const struct ap_hdr *h
             return;
         }
         apx_drop(ap, same_message(as, h) ? AP_DROP_BE_GAP : AP_DROP_FRAG);
+        if (same_message(as, h)) apx_be_lost(ap, src);
         apx_abort_asm(ap, src, stream, 0);
         return;
     }
@@ -487,7 +518,8 @@ void ap_input(struct ap *ap, const void *frame, size_t len)
             return;
         }
         ap->st.acks_rcvd++;
-        apx_ack_input(ap, h.src, &h, 1);
+        int sack = (h.flags & AP_F_SACK) && h.frag_len == AP_SACK_LEN;
+        apx_ack_input(ap, h.src, &h, 1, sack ? f + AP_FRAME_HLEN : NULL);
         return;
     }
     if (h.type != AP_T_DATA) {
@@ -495,8 +527,10 @@ void ap_input(struct ap *ap, const void *frame, size_t len)
         return;
     }
     uint64_t end = (uint64_t)h.frag_off + h.frag_len;
-    if (end > h.msg_len || !!(h.flags & AP_F_FIRST) != (h.frag_off == 0) ||
-        !!(h.flags & AP_F_LAST) != (end == h.msg_len) || (h.frag_len == 0 && h.msg_len != 0)) {
+    int placeable = !(end > h.msg_len || !!(h.flags & AP_F_FIRST) != (h.frag_off == 0) ||
+                      !!(h.flags & AP_F_LAST) != (end == h.msg_len) ||
+                      (h.frag_len == 0 && h.msg_len != 0));
+    if (!placeable) {
         /* Cannot be placed; for FC it still occupies its sequence number below. */
         if (!(h.flags & AP_F_FC)) {
             apx_drop(ap, AP_DROP_FRAG);
@@ -519,9 +553,9 @@ void ap_input(struct ap *ap, const void *frame, size_t len)
     if ((h.flags & AP_F_ACK) && !bc &&
         (!(h.flags & AP_F_FC) ||
          h.seq - (ap->peers[h.src].rx_expect[0] - ap->window) <= ap->window))
-        apx_ack_input(ap, h.src, &h, 0);
+        apx_ack_input(ap, h.src, &h, 0, NULL);
     if (h.flags & AP_F_FC)
-        fc_input(ap, h.src, bc, &h, payload);
+        fc_input(ap, h.src, bc, &h, payload, placeable);
     else
         be_input(ap, h.src, bc, &h, payload);
 }

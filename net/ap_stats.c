@@ -67,6 +67,10 @@ int ap_stats_format(const struct ap_stats *s, char *buf, size_t size)
     u = put(buf, size, u, "link_busy", s->link_busy);
     u = put(buf, size, u, "peers_dead", s->peers_dead);
     u = put(buf, size, u, "foreign_frames", s->foreign_frames);
+    u = put(buf, size, u, "sack_held", s->sack_held);
+    u = put(buf, size, u, "sack_skipped", s->sack_skipped);
+    u = put(buf, size, u, "be_loss_reports", s->be_loss_reports);
+    u = put(buf, size, u, "be_paced", s->be_paced);
     for (int r = 0; r < AP_DROP_NREASONS; r++) {
         char name[32];
         snprintf(name, sizeof(name), "drop_%s", drop_names[r]);

@@ -15,7 +15,9 @@ static int send_ack(struct ap *ap, unsigned i)
 {
     struct ap_peer *p = &ap->peers[i];
     struct ap_hdr h;
-    struct link_iov pieces[2]; /* header, tag */
+    struct link_iov pieces[3]; /* header, SACK map, tag */
+    uint64_t map = p->held ? apx_sack_map(ap, i) : 0;
+    unsigned n = 0;
     memset(&h, 0, sizeof(h));
     h.version = AP_WIRE_VERSION;
     h.type = AP_T_ACK;
@@ -29,9 +31,26 @@ static int send_ack(struct ap *ap, unsigned i)
         h.flags |= AP_F_EMSG;
         h.msg_len = p->rx_emsg_seq;
     }
-    if (apx_xmit(ap, (int)i, &h, pieces, 0, CRC32C_INIT) < 0) return -1;
+    if (p->be_loss) {
+        h.flags |= AP_F_BELOSS;
+        h.base = p->be_loss_rate;
+    }
+    if (map) {
+        h.flags |= AP_F_SACK;
+        h.frag_len = AP_SACK_LEN;
+        pieces[1].base = &map;
+        pieces[1].len = AP_SACK_LEN;
+        n = 1;
+    }
+    uint32_t pcrc = n && ap->cfg.crc ? apx_pieces_crc(pieces + 1, n) : CRC32C_INIT;
+    if (apx_xmit(ap, (int)i, &h, pieces, n, pcrc) < 0) return -1;
     p->reack = 0;
     p->ack_now = 0;
+    if (p->be_loss) {
+        p->be_loss = 0;
+        p->be_rx_t0 = ap->now; /* the next report measures arrivals after this one */
+        p->be_rx_bytes = 0;
+    }
     p->rx_unacked[0] = p->rx_unacked[1] = 0;
     ap->st.acks_sent++;
     if (h.flags & (AP_F_RNR | AP_F_BRNR)) ap->st.rnr_sent++;
@@ -89,6 +108,7 @@ void apx_be_tx(struct ap *ap, int *budget)
             struct link_iov pieces[LINK_MAX_IOV];
             struct apx_frag fr;
             apx_frag_next(ap, r, pieces, &fr);
+            if (!apx_pace_take(ap, AP_FRAME_HLEN + fr.got)) return;
             struct ap_hdr h;
             apx_hdr_data(ap, &h, r, fr.flags, r->sent, fr.got);
             uint32_t pcrc = ap->cfg.crc ? apx_pieces_crc(pieces + 1, fr.n) : 0;

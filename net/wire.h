@@ -23,7 +23,8 @@
  *                      (valid with AP_F_ACK; piggybacked on DATA, always present on ACK)
  *    28  4   msg_len   total message length in bytes
  *    32  4   base      byte offset of the message in the destination port's buffer; on the
- *                      engine's internal collective port it carries the collective tag instead
+ *                      engine's internal collective port it carries the collective tag instead;
+ *                      ACK with AP_F_BELOSS: the loss report's arrival rate (bytes per ms)
  *    36  4   frag_off  offset of this fragment within the message
  *    40  4   crc       CRC32C (Castagnoli) over the payload, then header bytes 0..39, with
  *                      AP_F_CRC; payload first so a retransmission with a new piggybacked ack
@@ -84,6 +85,10 @@ enum ap_frame_flags {
     AP_F_AUTH = 0x0200,  /* an AP_TAG_LEN-byte tag follows the payload */
     AP_F_EMSG = 0x0400,  /* ACK: the unicast FC message `msg_len` (its msg_seq) was dropped:
                             past the receiver's buffer; the sender's call fails EMSGSIZE */
+    AP_F_SACK = 0x0800,  /* ACK: the 8-byte payload is a little-endian map; bit i set: the
+                            receiver holds unicast frame ack + 1 + i (it arrived past a gap) */
+    AP_F_BELOSS = 0x1000, /* ACK: a BE message of the destination was lost on the way; `base`
+                             is the rate its frames arrived at, bytes per ms (0: unknown) */
 };
 
 struct ap_hdr {
