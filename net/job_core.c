@@ -332,9 +332,7 @@ void job_core_start(const struct job_platform *p)
     uint64_t job_id = 0;
     int jr = cmdline_get_u64(plat->words, "job", &job_id);
     if (jr < 0) bad_arg("job", "must be a number below 2^64 (decimal or 0x hex)");
-    if (jr == 0 && kr == 0)
-        bad_arg("job", "is required for a job without a key (every run needs its own id)");
-    if (jr == 0) {
+    if (jr == 0 && kr > 0) {
         /* A key alone names the job: only holders of the key can take part anyway. */
         struct sip_key k;
         sip_key_load(&k, job_key);
@@ -346,8 +344,10 @@ void job_core_start(const struct job_platform *p)
     int64_t join_s = arg_seconds("jointimeout", 60);
     peer_s = arg_seconds("peertimeout", 10);
     coll_s = arg_seconds("colltimeout", 60);
-    job_link = plat->open_link((unsigned)nodes, (int)rank);
+    job_link = plat->open_link((unsigned)nodes, (int)rank); /* no NIC: reported first */
     if (!job_link) plat->exit(PORTO_EXIT_JOB);
+    if (jr == 0 && kr == 0)
+        bad_arg("job", "is required for a job without a key (every run needs its own id)");
     form_cfg = (struct job_form_config){
         .link = job_link,
         .now_ns = plat->now_ns,

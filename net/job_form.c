@@ -36,7 +36,8 @@
 #define HELLO_F_TAG    1
 #define CLAIM_AUTO     0xFFFFu
 #define MAX_SEEN       (JOB_MAX_NODES + 16)
-#define EXPIRE_PERIODS 25 /* HELLO periods without news before a node is forgotten */
+#define EXPIRE_PERIODS 25            /* HELLO periods without news before a node is forgotten, */
+#define EXPIRE_MIN_NS  2000000000ull /* and at least this long: a busy host starves threads */
 
 struct seen {
     uint8_t mac[6];
@@ -129,8 +130,10 @@ static struct seen *lookup(struct form *f, const uint8_t mac[6], bool add)
 
 static void expire(struct form *f, uint64_t now, uint64_t hello_ns)
 {
+    uint64_t after =
+        EXPIRE_PERIODS * hello_ns > EXPIRE_MIN_NS ? EXPIRE_PERIODS * hello_ns : EXPIRE_MIN_NS;
     for (unsigned i = f->nseen; i-- > 1;)
-        if (now - f->seen[i].last_ns > EXPIRE_PERIODS * hello_ns) {
+        if (now - f->seen[i].last_ns > after) {
             forget(f, i);
             f->res->entries_expired++;
         }

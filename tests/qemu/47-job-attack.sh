@@ -32,7 +32,7 @@ for k in 0 1 2 3 4 5; do
         </dev/null >"$TMP/qemu$k.log" 2>&1 &
     pids+=($!)
 done
-cnet_exec python3 tests/qemu/tools/inject.py --victim tap0 --victim-mac 52:54:00:50:00:01 \
+ip netns exec "$CNET_NS" python3 tests/qemu/tools/inject.py --victim tap0 --victim-mac 52:54:00:50:00:01 \
     --victim-rank 0 --sniff tap1,tap2 --seconds 400 --rate 40 >"$TMP/inject.log" 2>&1 &
 inj=$!
 codes=()
