@@ -2,6 +2,7 @@
  * part (porto_rank, porto_nodes, porto_ap) is the job layer's: net/job.c. */
 #include "porto.h"
 #include "kernel/cmdline.h"
+#include "kernel/idle.h"
 #include "kernel/tsc.h"
 
 const char *porto_arg(const char *key) { return karg(key); }
@@ -10,3 +11,5 @@ uint64_t porto_time_ns(void) { return time_ns(); }
 uint64_t porto_tsc(void) { return tsc_mono(); }
 uint64_t porto_tsc_hz(void) { return tsc_hz; }
 
+const char *porto_idle_policy(void) { return idle_describe(); }
+uint64_t porto_idle_halts(void) { return idle_halts(); }

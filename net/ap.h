@@ -173,7 +173,7 @@ struct ap_config {
     struct link *link;        /* this node's link (its mtu bounds the fragment size) */
     uint64_t (*now_ns)(void); /* monotonic clock */
     /* Optional: called by blocking calls whenever a poll pass made no progress (host tests
-     * yield the CPU here; NULL on bare metal spins). */
+     * yield the CPU here; the job layer plugs in the kernel's idle policy; NULL spins). */
     void (*idle)(void *arg);
     void *idle_arg;
     bool crc;                 /* send CRC32C on every frame, and require it on receive */
@@ -227,6 +227,9 @@ int ap_nodes(const struct ap *ap);
 bool ap_peer_alive(const struct ap *ap, int rank);
 /* true when no FC frame or request is outstanding (nothing left that needs the peers). */
 bool ap_quiescent(const struct ap *ap);
+/* A counter that moves whenever a frame is received or sent: an idle hook compares it with
+ * its last value to tell a quiet spell from a busy one. */
+uint64_t ap_activity(const struct ap *ap);
 
 /* Ports. `buf` may be NULL with size 0 (only 0-byte messages fit). */
 int ap_port_open(struct ap *ap, int port, void *buf, size_t size, ap_handler_fn handler, void *arg,

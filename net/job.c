@@ -7,11 +7,14 @@
  * time to rank 0 (JOB_PORT_CTL), which prints the summary, tells every node to shut down, and
  * exits with the first non-zero code. A rank exiting non-zero (a fault included) ends the job
  * at once; a rank that stops answering is declared dead after peertimeout.
+ * Blocking waits of the engine (and the job layer's own) go idle through the kernel's idle
+ * policy (kernel/idle.h) when it halts; under spin the engine gets no idle hook at all.
  */
 #include "net/job.h"
 #include "drivers/nic.h"
 #include "kernel/cmdline.h"
 #include "kernel/console.h"
+#include "kernel/idle.h"
 #include "kernel/kernel.h"
 #include "kernel/tsc.h"
 #include "net/ap.h"
@@ -159,6 +162,18 @@ static uint64_t clock_ns(void)
     return time_ns();
 }
 
+/* A poll pass brought nothing: let the kernel's idle policy decide (spin on, or halt). */
+static void job_idle(void *arg)
+{
+    cpu_idle(ap_activity(arg));
+}
+
+/* One pass of a job-layer wait loop. */
+static void job_poll(void)
+{
+    if (ap_poll(&job_ap) == 0 && idle_policy()->halt) job_idle(&job_ap);
+}
+
 static void share_argv(void)
 {
     /* Rank 0's argv wins: every rank gets the same argument vector. */
@@ -236,7 +251,7 @@ static int rank0_finish(int code, bool abort)
                 ping_busy[r] = true;
         }
         if (all || time_ns() > deadline) break;
-        ap_poll(&job_ap);
+        job_poll();
     }
     for (int r = 1; r < n_ranks; r++)
         if (ping_busy[r]) ap_wait(&job_ap, &pings[r]);
@@ -265,7 +280,7 @@ static int job_exit_hook(int code)
     /* Keep serving the engine (acks, retransmissions) until rank 0 says we are done. */
     uint64_t deadline = time_ns() + 60000000000ull;
     while (!shutdown_seen && ap_peer_alive(&job_ap, 0) && time_ns() < deadline)
-        ap_poll(&job_ap);
+        job_poll();
     return code;
 }
 
@@ -320,6 +335,8 @@ void job_start(void)
         .giveup_ns = (uint64_t)karg_int("peertimeout", 10) * 1000000000ull,
         .rto_min_ns = (uint64_t)karg_int("rtomin", 0) * 1000000ull, /* ms; 0: engine's */
         .coll_timeout_ns = (uint64_t)karg_int("colltimeout", 60) * 1000000000ull,
+        .idle = idle_policy()->halt ? job_idle : NULL,
+        .idle_arg = &job_ap,
     };
     if (ap_init(&job_ap, &cfg) < 0) {
         kprintf("job: engine: %s\n", ap_error(&job_ap));
