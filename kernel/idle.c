@@ -133,8 +133,7 @@ void idle_init(void)
     halt_min = first && first < halt_max ? (uint32_t)first : halt_max;
     halt_next = halt_min;
     spin_ticks = ns_to_tsc((uint64_t)policy.spin_us * 1000);
-    ksnprintf(description, sizeof description, "halt:%u (halts %u..%u us)", policy.spin_us,
-              IDLE_HALT_MIN_US, policy.halt_us);
+    ksnprintf(description, sizeof description, "halt:%u", policy.spin_us);
     kprintf("idle: halt after %u us without progress, halts of %u us doubling up to %u us "
             "(APIC timer %lu.%03lu MHz)\n",
             policy.spin_us, IDLE_HALT_MIN_US, policy.halt_us, apic_hz / 1000000,

@@ -34,7 +34,7 @@ const char *idle_parse(const char *idle, const char *idlehalt, struct idle_polic
  * legacy PIC is masked). A bad word stops the boot with a clear message. */
 void idle_init(void);
 const struct idle_policy *idle_policy(void);
-/* A name for the policy in force, e.g. "spin" or "halt:200us(50us)". */
+/* The policy in force as one word: "spin" or "halt:US" (the spin period). */
 const char *idle_describe(void);
 
 /* Called by a wait loop when a poll pass brought nothing. `progress` is any counter that
