@@ -13,7 +13,7 @@
  * the kernel's idle policy (kernel word idle=). Optional `tsc_khz=` kernel word: the TSC rate
  * to use instead of the kernel's calibration.
  */
-#include "apps/pingpong/stats.h"
+#include "common/bench_stats.h"
 #include "net/ap.h"
 #include "porto.h"
 
