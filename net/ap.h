@@ -80,6 +80,11 @@
  * message with a per-call epoch, and work for any number of nodes in ~log2(nodes) rounds:
  * barrier (dissemination), broadcast (binomial tree), reduce (binomial tree), allreduce
  * (recursive doubling with the non-power-of-two fold), gather (binomial tree), allgather (Bruck).
+ * From 16 KiB on (net/ap_coll.h, AP_COLL_LARGE) the bandwidth-bound forms take over
+ * (net/ap_coll_large.c): allreduce by reduce-scatter + allgather (Rabenseifner), broadcast by
+ * scatter + ring allgather, allgather by ring, gather directly to the root one source at a
+ * time. A message longer than the small per-source eager buffer is sent only after its
+ * receiver's clear-to-send, so nothing is refused and nothing waits for a retransmission.
  * They return 0, or a negative code when a peer died or nothing arrived for coll_timeout_ns.
  * Do not call them from handlers (every rank must enter them in the same order).
  */
