@@ -83,8 +83,7 @@ int main(void)
     if (me == 0) {
         int64_t cpus = porto_arg_int("hostcpus", 0);
         printf("Porto demo: %d nodes", n);
-        if (cpus > 0)
-            printf(" on a host with %lld CPU%s", (long long)cpus, cpus == 1 ? "" : "s");
+        if (cpus > 0) printf(" on a host with %lld CPU%s", (long long)cpus, cpus == 1 ? "" : "s");
         printf(", idle policy %s\n", porto_idle_policy());
         if (cpus > 0 && n > cpus)
             printf("  (more nodes than CPUs: waiting nodes halt, so the pair being measured runs;\n"
