@@ -1,7 +1,8 @@
 /*
- * boot/isr.S — entry stubs for the 32 CPU exception vectors. Porto takes no device
- * interrupts; the IDT exists only so a fault produces a report (kernel/fault.c) instead of a
- * silent triple fault. Each entry makes the stack look the same (error code or 0, vector),
+ * boot/isr.S — entry stubs for the 32 CPU exception vectors, and for the local-APIC timer that
+ * wakes a halted CPU under the halt idle policy (kernel/idle.c). Porto takes no device
+ * interrupts; the exception stubs exist so a fault produces a report (kernel/fault.c) instead
+ * of a silent triple fault. Each entry makes the stack look the same (error code or 0, vector),
  * saves every general register and calls fault_handler(struct fault_frame *).
  */
     .code64
@@ -73,6 +74,21 @@ isr_common:
 1:  cli
     hlt
     jmp 1b
+
+/* The APIC timer only ends a HLT (kernel/idle.c): acknowledge it and return. The EOI register's
+ * address lies above 2 GiB, so it is loaded from lapic_eoi_reg rather than encoded. */
+    .global isr_apic_timer
+isr_apic_timer:
+    push %rax
+    mov lapic_eoi_reg(%rip), %rax
+    movl $0, (%rax)
+    pop %rax
+    iretq
+
+/* A spurious APIC interrupt needs no EOI. */
+    .global isr_apic_spurious
+isr_apic_spurious:
+    iretq
 
     .section .rodata
     .align 8

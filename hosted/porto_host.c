@@ -54,3 +54,14 @@ void porto_idle(void)
 {
     host_job_idle();
 }
+
+/* include/porto.h's idle description: a hosted rank spins, yields, then sleeps in poll(2)
+ * (hosted/idle.c); it never halts a CPU. */
+const char *porto_idle_policy(void)
+{
+    return "hosted";
+}
+uint64_t porto_idle_halts(void)
+{
+    return 0;
+}

@@ -17,6 +17,11 @@ uint64_t porto_time_ns(void);
 uint64_t porto_tsc(void);
 uint64_t porto_tsc_hz(void);
 
+/* The idle policy of blocking waits (kernel word idle=spin|halt[:US]), e.g. "spin", and how
+ * many times this node halted waiting so far. */
+const char *porto_idle_policy(void);
+uint64_t porto_idle_halts(void);
+
 /* The job: this node's rank and the number of ranks (0 and 1 when not started as a job). */
 int porto_rank(void);
 int porto_nodes(void);

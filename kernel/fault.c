@@ -1,6 +1,7 @@
 /*
- * kernel/fault.c — CPU exceptions. The IDT holds only the 32 exception vectors (Porto uses no
- * device interrupts). A fault prints its name, RIP, error code, CR2, every register and a
+ * kernel/fault.c — CPU exceptions. The IDT holds the 32 exception vectors, plus the local-APIC
+ * timer and spurious vectors when the idle policy halts (kernel/idle.c); Porto takes no device
+ * interrupts. A fault prints its name, RIP, error code, CR2, every register and a
  * frame-pointer backtrace, then stops the machine with PORTO_EXIT_FAULT.
  * Try it: qemu ... -kernel build/hello.elf -append "fault=1".
  */
@@ -22,7 +23,7 @@ struct idt_entry {
     uint32_t off_hi, zero;
 } __attribute__((packed));
 
-static struct idt_entry idt[32];
+static struct idt_entry idt[256]; /* vectors without a gate fault as "not present" */
 extern const uint64_t isr_table[32];
 
 static const char *const fault_names[32] = {
@@ -33,17 +34,25 @@ static const char *const fault_names[32] = {
     "SIMD floating point", "virtualization", "control protection",
 };
 
+static void set_gate(unsigned vector, uint64_t a)
+{
+    idt[vector] = (struct idt_entry){.off_lo = (uint16_t)a,
+                                     .selector = 0x08,
+                                     .ist = 0,
+                                     .type = 0x8e, /* present, ring 0, interrupt gate */
+                                     .off_mid = (uint16_t)(a >> 16),
+                                     .off_hi = (uint32_t)(a >> 32)};
+}
+
+void idt_set_gate(uint8_t vector, void (*handler)(void))
+{
+    if (vector >= 32) set_gate(vector, (uint64_t)(uintptr_t)handler);
+}
+
 void fault_init(void)
 {
-    for (int i = 0; i < 32; i++) {
-        uint64_t a = isr_table[i];
-        idt[i] = (struct idt_entry){.off_lo = (uint16_t)a,
-                                    .selector = 0x08,
-                                    .ist = 0,
-                                    .type = 0x8e, /* present, ring 0, interrupt gate */
-                                    .off_mid = (uint16_t)(a >> 16),
-                                    .off_hi = (uint32_t)(a >> 32)};
-    }
+    for (int i = 0; i < 32; i++)
+        set_gate((unsigned)i, isr_table[i]);
     struct {
         uint16_t limit;
         uint64_t base;

@@ -1,11 +1,13 @@
 /*
  * kernel/init.c — the machine services, brought up in order by kernel_init() (called first by
- * runtime/start.c): console, multiboot information, faults, command line, memory, clock.
+ * runtime/start.c): console, multiboot information, faults, command line, memory, clock, idle
+ * policy.
  * Also the machine's exit path and the multiboot module table.
  */
 #include "kernel/cmdline.h"
 #include "kernel/console.h"
 #include "kernel/fault.h"
+#include "kernel/idle.h"
 #include "kernel/kernel.h"
 #include "kernel/mem.h"
 #include "kernel/multiboot.h"
@@ -127,6 +129,7 @@ void kernel_init(uint32_t mbi_addr)
     tsc_calibrate();
     kprintf("tsc: %lu.%03lu MHz, calibrated by %s\n", tsc_hz / 1000000, tsc_hz / 1000 % 1000,
             tsc_method);
+    idle_init();
 }
 
 static int (*exit_hooks[4])(int);

@@ -8,8 +8,8 @@
 #include "porto.h"
 
 /* Bring up the machine services in order: console, multiboot information (command line,
- * modules), fault handling, command line parsing, memory, clock. Called once, first, by the
- * boot sequence (runtime/start.c) with the multiboot information's address. */
+ * modules), fault handling, command line parsing, memory, clock, idle policy. Called once,
+ * first, by the boot sequence (runtime/start.c) with the multiboot information's address. */
 void kernel_init(uint32_t mbi_addr);
 
 /* Stop the machine with an exit code. Under QEMU with isa-debug-exit (iobase 0xf4) the QEMU

@@ -175,6 +175,11 @@ bool ap_peer_alive(const struct ap *ap, int rank)
     return rank >= 0 && (unsigned)rank < ap->nodes && !ap->peers[rank].dead;
 }
 
+uint64_t ap_activity(const struct ap *ap)
+{
+    return ap->st.rx_frames + ap->st.tx_frames;
+}
+
 bool ap_quiescent(const struct ap *ap)
 {
     return ap->act_head < 0 && !ap->bfc.head && !ap->beq_head && !ap->selfq_head;

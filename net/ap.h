@@ -80,6 +80,11 @@
  * message with a per-call epoch, and work for any number of nodes in ~log2(nodes) rounds:
  * barrier (dissemination), broadcast (binomial tree), reduce (binomial tree), allreduce
  * (recursive doubling with the non-power-of-two fold), gather (binomial tree), allgather (Bruck).
+ * From 16 KiB on (net/ap_coll.h, AP_COLL_LARGE) the bandwidth-bound forms take over
+ * (net/ap_coll_large.c): allreduce by reduce-scatter + allgather (Rabenseifner), broadcast by
+ * scatter + ring allgather, allgather by ring, gather directly to the root one source at a
+ * time. A message longer than the small per-source eager buffer is sent only after its
+ * receiver's clear-to-send, so nothing is refused and nothing waits for a retransmission.
  * They return 0, or a negative code when a peer died or nothing arrived for coll_timeout_ns.
  * Do not call them from handlers (every rank must enter them in the same order).
  */
@@ -193,7 +198,7 @@ struct ap_config {
     struct link *link;        /* this node's link (its mtu bounds the fragment size) */
     uint64_t (*now_ns)(void); /* monotonic clock */
     /* Optional: called by blocking calls whenever a poll pass made no progress (host tests
-     * yield the CPU here; NULL on bare metal spins). */
+     * yield the CPU here; the job layer plugs in the kernel's idle policy; NULL spins). */
     void (*idle)(void *arg);
     void *idle_arg;
     bool crc; /* send CRC32C on every frame, and require it on receive */
@@ -258,6 +263,9 @@ int ap_nodes(const struct ap *ap);
 bool ap_peer_alive(const struct ap *ap, int rank);
 /* true when no FC frame or request is outstanding (nothing left that needs the peers). */
 bool ap_quiescent(const struct ap *ap);
+/* A counter that moves whenever a frame is received or sent: an idle hook compares it with
+ * its last value to tell a quiet spell from a busy one. */
+uint64_t ap_activity(const struct ap *ap);
 
 /* Ports. `buf` may be NULL with size 0 (only 0-byte messages fit). */
 int ap_port_open(struct ap *ap, int port, void *buf, size_t size, ap_handler_fn handler, void *arg,

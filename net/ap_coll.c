@@ -7,10 +7,14 @@
  * They talk through the engine's internal port AP_COLL_PORT. A receive is posted per source
  * with a tag (collective epoch << 8 | step) and the message lands directly in the caller's
  * buffer; a message that arrives before its receive is posted waits in a small per-source
- * eager buffer (AP_COLL_EAGER bytes) or, if larger, is refused (RNR) until the receive is
- * posted. Tested by tests/engine/test_coll.c for 1..9 nodes.
+ * eager buffer (AP_COLL_EAGER bytes). A larger message is never sent before its receive is
+ * posted: the receiver answers its post with a 0-byte clear-to-send (the same tag with
+ * AP_COLL_CTS set, which waits in the eager buffer), and the sender starts only once it has
+ * that. Without it the first frame would be refused (RNR) and the whole window resent.
+ * Large messages switch to the algorithms of net/ap_coll_large.c (AP_COLL_LARGE).
+ * Tested by tests/engine/test_coll.c for 1..9 nodes.
  */
-#include "net/ap_internal.h"
+#include "net/ap_coll.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -29,22 +33,27 @@ void apx_coll_init(struct ap *ap)
     }
 }
 
+uint32_t apx_coll_epoch(struct ap *ap)
+{
+    return ++ap->coll_epoch & 0x7FFFFF; /* the tag's top bit is AP_COLL_CTS */
+}
 static uint32_t next_epoch(struct ap *ap)
 {
-    return ++ap->coll_epoch & 0xFFFFFF;
+    return apx_coll_epoch(ap);
 }
 static uint32_t tag_of(uint32_t epoch, unsigned step)
 {
-    return epoch << 8 | (step & 0xFF);
+    return apx_coll_tag(epoch, step);
 }
 
-static int coll_fail(struct ap *ap, int err, const char *why)
+int apx_coll_fail(struct ap *ap, int err, const char *why)
 {
     ap->error = why;
     return err;
 }
+#define coll_fail apx_coll_fail
 
-static void *scratch(struct ap *ap, size_t size)
+void *apx_coll_scratch(struct ap *ap, size_t size)
 {
     if (size == 0) size = 1;
     if (ap->scratch_size < size) {
@@ -54,6 +63,11 @@ static void *scratch(struct ap *ap, size_t size)
         ap->scratch_size = size;
     }
     return ap->scratch;
+}
+
+static void *scratch(struct ap *ap, size_t size)
+{
+    return apx_coll_scratch(ap, size);
 }
 
 /* ---- one round: post a receive and/or start sends, wait for all of them ---- */
@@ -99,20 +113,26 @@ static void cancel_recv(struct ap *ap, unsigned src)
     c->post.buf = NULL;
 }
 
-#define MAX_SENDS 17
+/* A clear-to-send for `tag` from src waits in its eager buffer: take it. */
+static int cts_take(struct ap *ap, unsigned src, uint32_t tag)
+{
+    struct ap_coll_rx *c = &ap->coll[src];
+    if (c->eager.armed || c->eager_tag != (tag | AP_COLL_CTS) || c->eager_len != 0) return 0;
+    c->eager.armed = 1;
+    if (ap->nrnr) apx_resume(ap);
+    return 1;
+}
 
-struct round {
-    int from; /* -1: no receive */
-    void *rbuf;
-    size_t rcap, rlen;
-    unsigned nsend;
-    int to[MAX_SENDS];
-    const void *sbuf[MAX_SENDS];
-    size_t slen[MAX_SENDS];
-    struct ap_req req[MAX_SENDS];
-};
+static int start_send(struct ap *ap, struct round *rd, unsigned k, uint32_t tag)
+{
+    struct ap_iov v = {rd->sbuf[k], rd->slen[k]};
+    int r = apx_start(ap, &rd->req[k], AP_K_FC, rd->to[k], AP_COLL_PORT, tag, &v, 1);
+    if (r < 0) return coll_fail(ap, r, "collective: a send could not start (dead peer?)");
+    rd->started[k] = 1;
+    return 0;
+}
 
-static int round_run(struct ap *ap, struct round *rd, uint32_t tag)
+int apx_round_run(struct ap *ap, struct round *rd, uint32_t tag)
 {
     int err = 0;
     if (rd->from >= 0) {
@@ -120,28 +140,52 @@ static int round_run(struct ap *ap, struct round *rd, uint32_t tag)
             return coll_fail(ap, -AP_EPEER, "collective: a peer to receive from is dead");
         post_recv(ap, (unsigned)rd->from, tag, rd->rbuf, rd->rcap);
     }
-    unsigned started = 0;
-    for (unsigned k = 0; k < rd->nsend; k++) {
-        struct ap_iov v = {rd->sbuf[k], rd->slen[k]};
-        int r = apx_start(ap, &rd->req[k], AP_K_FC, rd->to[k], AP_COLL_PORT, tag, &v, 1);
+    int cts = rd->from >= 0 && rd->rcap > AP_COLL_EAGER;
+    if (cts) {
+        struct ap_iov v = {NULL, 0};
+        int r = apx_start(ap, &rd->cts, AP_K_FC, rd->from, AP_COLL_PORT, tag | AP_COLL_CTS, &v, 1);
         if (r < 0) {
             err = coll_fail(ap, r, "collective: a send could not start (dead peer?)");
-            break;
+            cts = 0;
         }
-        started++;
     }
+    for (unsigned k = 0; k < rd->nsend; k++)
+        rd->started[k] = 0;
+    for (unsigned k = 0; k < rd->nsend && !err; k++)
+        if (rd->slen[k] <= AP_COLL_EAGER) err = start_send(ap, rd, k, tag);
     uint64_t last = apx_clock(ap);
-    unsigned sends_left = started;
+    unsigned sends_left = rd->nsend + (unsigned)cts;
     int rdone = rd->from < 0 || err;
     int was_rdone = rdone;
     while (sends_left || !rdone) {
         unsigned left = 0;
-        for (unsigned k = 0; k < started; k++) {
+        for (unsigned k = 0; k < rd->nsend && !err; k++) {
+            if (!rd->started[k]) {
+                left++;
+                if (cts_take(ap, (unsigned)rd->to[k], tag))
+                    err = start_send(ap, rd, k, tag);
+                else if (!ap_peer_alive(ap, rd->to[k]))
+                    err = coll_fail(ap, -AP_EPEER, "collective: the peer to send to died");
+                continue;
+            }
             int r = apx_req_check(ap, &rd->req[k]);
             if (r == AP_PENDING)
                 left++;
             else if (r < 0 && !err)
                 err = coll_fail(ap, r, "collective: a peer died during a send");
+        }
+        if (cts) {
+            int r = apx_req_check(ap, &rd->cts);
+            if (r == AP_PENDING)
+                left++;
+            else
+                cts = 0;
+            if (r < 0 && !err) err = coll_fail(ap, r, "collective: a peer died during a send");
+        }
+        if (err) { /* sends that never started cannot complete: stop waiting for them */
+            left = cts;
+            for (unsigned k = 0; k < rd->nsend; k++)
+                if (rd->started[k] && rd->req[k].status == AP_PENDING) left++;
         }
         if (!rdone) {
             int r = recv_done(ap, (unsigned)rd->from, &rd->rlen);
@@ -172,11 +216,19 @@ static int round_run(struct ap *ap, struct round *rd, uint32_t tag)
                 rdone = 1;
                 apx_peer_dead(ap, (unsigned)rd->from);
             }
-            for (unsigned k = 0; k < started; k++)
-                if (rd->req[k].status == AP_PENDING && rd->req[k].phase != AP_PH_DRAIN) {
+            for (unsigned k = 0; k < rd->nsend; k++) {
+                if (!rd->started[k]) {
+                    if (!err) err = coll_fail(ap, -AP_ETIMEDOUT, "collective: no clear-to-send");
+                    apx_peer_dead(ap, (unsigned)rd->to[k]);
+                } else if (rd->req[k].status == AP_PENDING && rd->req[k].phase != AP_PH_DRAIN) {
                     if (!err) err = coll_fail(ap, -AP_ETIMEDOUT, "collective: timed out sending");
                     apx_peer_dead(ap, rd->req[k].dst);
                 }
+            }
+            if (cts && rd->cts.status == AP_PENDING && rd->cts.phase != AP_PH_DRAIN) {
+                if (!err) err = coll_fail(ap, -AP_ETIMEDOUT, "collective: timed out sending");
+                apx_peer_dead(ap, rd->cts.dst);
+            }
             last = now;
         }
         apx_wait_step(ap);
@@ -186,7 +238,7 @@ static int round_run(struct ap *ap, struct round *rd, uint32_t tag)
     return err;
 }
 
-static void round_init(struct round *rd)
+void apx_round_init(struct round *rd)
 {
     rd->from = -1;
     rd->rbuf = NULL;
@@ -194,7 +246,7 @@ static void round_init(struct round *rd)
     rd->nsend = 0;
 }
 
-static void round_send(struct round *rd, int to, const void *buf, size_t len)
+void apx_round_send(struct round *rd, int to, const void *buf, size_t len)
 {
     rd->to[rd->nsend] = to;
     rd->sbuf[rd->nsend] = buf;
@@ -202,16 +254,20 @@ static void round_send(struct round *rd, int to, const void *buf, size_t len)
     rd->nsend++;
 }
 
-static void round_recv(struct round *rd, int from, void *buf, size_t cap)
+void apx_round_recv(struct round *rd, int from, void *buf, size_t cap)
 {
     rd->from = from;
     rd->rbuf = buf;
     rd->rcap = cap;
 }
+#define round_init apx_round_init
+#define round_send apx_round_send
+#define round_recv apx_round_recv
+#define round_run  apx_round_run
 
 /* ---- element-wise reduction ---- */
 
-static size_t type_size(enum ap_type t)
+size_t apx_type_size(enum ap_type t)
 {
     switch (t) {
     case AP_INT32:
@@ -223,18 +279,30 @@ static size_t type_size(enum ap_type t)
     return 0;
 }
 
-#define COMBINE(T)                                                                                 \
+/* One loop per type and operation, with the operation decided outside it. Elements may be
+ * unaligned: they are moved with __builtin_memcpy, which the compiler turns into plain loads
+ * and stores even in this freestanding build (a library memcpy call per element made a 1 MiB
+ * reduction several times slower under emulation). */
+#define COMBINE_OP(T, EXPR)                                                                        \
     for (size_t i = 0; i < count; i++) {                                                           \
         T a, b;                                                                                    \
-        memcpy(&a, acc + i * sizeof(T), sizeof(T));                                                \
-        memcpy(&b, in + i * sizeof(T), sizeof(T));                                                 \
-        T c = op == AP_SUM ? a + b : op == AP_MIN ? (b < a ? b : a) : (b > a ? b : a);             \
-        memcpy(acc + i * sizeof(T), &c, sizeof(T));                                                \
+        __builtin_memcpy(&a, acc + i * sizeof(T), sizeof(T));                                      \
+        __builtin_memcpy(&b, in + i * sizeof(T), sizeof(T));                                       \
+        T c = (EXPR);                                                                              \
+        __builtin_memcpy(acc + i * sizeof(T), &c, sizeof(T));                                      \
+    }
+#define COMBINE(T)                                                                                 \
+    if (op == AP_SUM) {                                                                            \
+        COMBINE_OP(T, a + b)                                                                       \
+    } else if (op == AP_MIN) {                                                                     \
+        COMBINE_OP(T, b < a ? b : a)                                                               \
+    } else {                                                                                       \
+        COMBINE_OP(T, b > a ? b : a)                                                               \
     }
 
 /* acc[i] = acc[i] op in[i]. Integer sums wrap (computed unsigned: no overflow UB); the
  * operands commute exactly, so every rank of recursive doubling gets the same bits. */
-static void combine(uint8_t *acc, const uint8_t *in, size_t count, enum ap_type type, enum ap_op op)
+void apx_combine(uint8_t *acc, const uint8_t *in, size_t count, enum ap_type type, enum ap_op op)
 {
     switch (type) {
     case AP_INT32:
@@ -262,7 +330,7 @@ static void combine(uint8_t *acc, const uint8_t *in, size_t count, enum ap_type 
 static int check_reduce_args(struct ap *ap, const void *sendbuf, void *recvbuf, size_t count,
                              enum ap_type type, enum ap_op op, size_t *bytes)
 {
-    size_t sz = type_size(type);
+    size_t sz = apx_type_size(type);
     if (!sz || (op != AP_SUM && op != AP_MIN && op != AP_MAX))
         return coll_fail(ap, -AP_EINVAL, "reduce: unknown type or operation");
     if (count > AP_MAX_MSG / sz) return coll_fail(ap, -AP_EMSGSIZE, "reduce: too many elements");
@@ -294,6 +362,7 @@ int ap_coll_bcast(struct ap *ap, int root, void *buf, size_t len)
     if (root < 0 || (unsigned)root >= ap->nodes || (len && !buf))
         return coll_fail(ap, -AP_EINVAL, "bcast: bad root or buffer");
     if (len > AP_MAX_MSG) return coll_fail(ap, -AP_EMSGSIZE, "bcast: too long");
+    if (len >= AP_COLL_LARGE && ap->nodes > 1) return apx_bcast_large(ap, root, buf, len);
     uint32_t tag = tag_of(next_epoch(ap), 0);
     unsigned n = ap->nodes, rel = (ap->rank + n - (unsigned)root) % n;
     unsigned mask = 1;
@@ -342,7 +411,7 @@ int ap_reduce(struct ap *ap, int root, const void *sendbuf, void *recvbuf, size_
             round_recv(&rd, (int)((rel + mask + (unsigned)root) % n), tmp, bytes);
             if ((err = round_run(ap, &rd, tag_of(ep, step)))) return err;
             if (rd.rlen != bytes) return coll_fail(ap, -AP_EINVAL, "reduce: " DIFFERENT_COUNTS);
-            combine(acc, tmp, count, type, op);
+            apx_combine(acc, tmp, count, type, op);
         }
     }
     return 0;
@@ -354,6 +423,8 @@ int ap_allreduce(struct ap *ap, const void *sendbuf, void *recvbuf, size_t count
     size_t bytes;
     int err = check_reduce_args(ap, sendbuf, recvbuf, count, type, op, &bytes);
     if (err) return err;
+    if (bytes >= AP_COLL_LARGE && ap->nodes > 1)
+        return apx_allreduce_large(ap, sendbuf, recvbuf, count, type, op);
     uint32_t ep = next_epoch(ap);
     unsigned n = ap->nodes, r = ap->rank;
     uint8_t *acc = recvbuf, *tmp = scratch(ap, bytes);
@@ -378,7 +449,7 @@ int ap_allreduce(struct ap *ap, const void *sendbuf, void *recvbuf, size_t count
         if ((err = round_run(ap, &rd, tag_of(ep, 0)))) return err;
         if (newrank >= 0 && rd.rlen != bytes)
             return coll_fail(ap, -AP_EINVAL, "allreduce: " DIFFERENT_COUNTS);
-        if (newrank >= 0) combine(acc, tmp, count, type, op);
+        if (newrank >= 0) apx_combine(acc, tmp, count, type, op);
     } else {
         newrank = (int)(r - rem);
     }
@@ -392,7 +463,7 @@ int ap_allreduce(struct ap *ap, const void *sendbuf, void *recvbuf, size_t count
             round_recv(&rd, peer, tmp, bytes);
             if ((err = round_run(ap, &rd, tag_of(ep, step)))) return err;
             if (rd.rlen != bytes) return coll_fail(ap, -AP_EINVAL, "allreduce: " DIFFERENT_COUNTS);
-            combine(acc, tmp, count, type, op);
+            apx_combine(acc, tmp, count, type, op);
         }
     }
     /* Unfold: the odd rank of each pair returns the result. */
@@ -416,6 +487,8 @@ int ap_gather(struct ap *ap, int root, const void *sendbuf, size_t blk, void *re
         (blk && ap->rank == (unsigned)root && !recvbuf))
         return coll_fail(ap, -AP_EINVAL, "gather: bad root or buffer");
     if (blk > AP_MAX_MSG / n) return coll_fail(ap, -AP_EMSGSIZE, "gather: blocks too large");
+    if (blk > AP_COLL_EAGER && (size_t)n * blk >= AP_COLL_LARGE)
+        return apx_gather_large(ap, root, sendbuf, blk, recvbuf);
     uint32_t ep = next_epoch(ap);
     unsigned rel = (ap->rank + n - (unsigned)root) % n;
     /* Blocks of relative ranks rel.. are collected contiguously; at the root with root 0 that
@@ -454,6 +527,8 @@ int ap_allgather(struct ap *ap, const void *sendbuf, size_t blk, void *recvbuf)
     unsigned n = ap->nodes, r = ap->rank;
     if (blk && (!sendbuf || !recvbuf)) return coll_fail(ap, -AP_EINVAL, "allgather: NULL buffer");
     if (blk > AP_MAX_MSG / n) return coll_fail(ap, -AP_EMSGSIZE, "allgather: blocks too large");
+    if (blk > AP_COLL_EAGER && (size_t)n * blk >= AP_COLL_LARGE)
+        return apx_allgather_large(ap, sendbuf, blk, recvbuf);
     uint32_t ep = next_epoch(ap);
     /* Bruck: buf[i] holds the block of rank (r + i) % n. */
     uint8_t *buf = r == 0 ? recvbuf : scratch(ap, (size_t)n * blk);

@@ -3,15 +3,20 @@
  * console (prefix and tap) and exit path, the TSC as entropy, and the boot NIC as the job's
  * link. Everything else (formation, engine, output forwarding, exit reports, summary) is
  * net/job_core.c, shared with the hosted runtime (hosted/job_host.c).
+ * Blocking waits go idle through the kernel's idle policy (kernel/idle.h) when it halts;
+ * under spin the engine gets no idle hook at all.
  */
 #include "net/job.h"
 #include "drivers/nic.h"
 #include "kernel/cmdline.h"
 #include "kernel/console.h"
+#include "kernel/idle.h"
 #include "kernel/kernel.h"
 #include "kernel/tsc.h"
+#include "net/ap.h"
 #include "net/job_core.h"
 #include "net/siphash.h"
+#include "porto.h"
 #include <string.h>
 
 static struct link job_nic_link;
@@ -40,6 +45,15 @@ static void bare_exit(int code)
     kernel_exit(code);
 }
 
+/* A poll pass of a blocking wait brought nothing: the kernel's idle policy decides. Frames
+ * moved since the last call start the spin period again. */
+static void bare_idle(void *arg)
+{
+    (void)arg;
+    struct ap *ap = porto_ap();
+    cpu_idle(ap ? ap_activity(ap) : 0);
+}
+
 static const struct job_platform bare_platform = {
     .words = &boot_cmdline,
     .now_ns = time_ns,
@@ -58,5 +72,8 @@ static const struct job_platform bare_platform = {
 
 void job_start(void)
 {
-    job_core_start(&bare_platform);
+    static struct job_platform plat;
+    plat = bare_platform;
+    if (idle_policy()->halt) plat.idle = bare_idle;
+    job_core_start(&plat);
 }

@@ -2,13 +2,16 @@
  * apps/collbench — latency of the engine's collectives vs message size and number of nodes
  * (issue 7): barrier, broadcast (ap_coll_bcast from rank 0) and allreduce (doubles, sum) for
  * sizes 8 B .. 1 MiB, plus a 0-byte best-effort ping-pong between ranks 0 and 1 in the same
- * job (the latency the collectives are compared with, under the same host load). Every rank
+ * job (the latency the collectives are compared with, under the same host load) and a
+ * flow-controlled ping-pong of the largest size (D(max), what a large collective is compared
+ * with). Any number of nodes (make bench runs 2, 4, 8 and up to 16). Every rank
  * times every call; rank 0 prints the distribution of its own times and the largest per-rank
  * mean. Results are checked: broadcast payloads and allreduce sums must be exact.
  *   scripts/porto-run -n 8 build/collbench.elf -- samples=200 max=1M
  * Output: `RESULT impl=porto-coll op=barrier|bcast|allreduce|pingpong nodes=N size=S
- * median_us=.. min_us=.. p99_us=.. mean_us=.. max_mean_us=.. n=..`. Optional `tsc_khz=` kernel
- * word: the TSC rate to use instead of the kernel's calibration.
+ * median_us=.. min_us=.. p99_us=.. mean_us=.. max_mean_us=.. n=.. idle=spin|halt`, idle being
+ * the kernel's idle policy (kernel word idle=). Optional `tsc_khz=` kernel word: the TSC rate
+ * to use instead of the kernel's calibration.
  */
 #include "common/bench_stats.h"
 #include "net/ap.h"
@@ -19,10 +22,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define PORT_PING  1 /* .. PORT_PING + PING_PORTS - 1 */
-#define PING_PORTS 8
-#define PORT_END   (PORT_PING + PING_PORTS)
-#define MAX_SIZES  32
+#define PORT_PING   1 /* .. PORT_PING + PING_PORTS - 1 */
+#define PING_PORTS  8
+#define PORT_END    (PORT_PING + PING_PORTS)
+#define PORT_BULK   (PORT_END + 1) /* the large flow-controlled ping-pong */
+#define BULK_ROUNDS 20
+#define MAX_SIZES   32
 
 struct cb_opts {
     bool barrier, bcast, allreduce, pingpong;
@@ -175,8 +180,9 @@ static void report(struct cb *c, const char *op, size_t size, struct bench_summa
     printf("%-10s %5d %9zu %10.2f %10.2f %10.2f %10.2f %10.2f %6zu\n", op, c->nodes, size,
            s.median_us, s.min_us, s.p99_us, s.mean_us, max_mean, s.n);
     printf("RESULT impl=porto-coll op=%s nodes=%d size=%zu median_us=%.2f min_us=%.2f "
-           "p99_us=%.2f mean_us=%.2f max_mean_us=%.2f n=%zu\n",
-           op, c->nodes, size, s.median_us, s.min_us, s.p99_us, s.mean_us, max_mean, s.n);
+           "p99_us=%.2f mean_us=%.2f max_mean_us=%.2f n=%zu idle=%s\n",
+           op, c->nodes, size, s.median_us, s.min_us, s.p99_us, s.mean_us, max_mean, s.n,
+           porto_idle_policy());
 }
 
 static int run_op(struct cb *c, const struct cb_opts *o, enum op op)
@@ -282,6 +288,29 @@ static int ping_rank1(struct cb *c)
     return 0;
 }
 
+/* Flow-controlled ping-pong of `size` bytes between ranks 0 and 1: D(size), half the round
+ * trip, what a large collective is compared with. The payload lands in c->out. */
+static int bulk_pingpong(struct cb *c, size_t size)
+{
+    const uint64_t wait_ns = 10000000000ull;
+    int r = 0;
+    for (int i = 0; i < BULK_ROUNDS + 2 && r == 0; i++) {
+        uint64_t t0 = porto_tsc();
+        if (c->rank == 0) {
+            if ((r = ap_send_fc(c->ap, 1, PORT_BULK, c->buf, size)) < 0) break;
+            r = ap_port_wait(c->ap, PORT_BULK, wait_ns, NULL, NULL);
+            if (i >= 2) c->ticks[i - 2] = porto_tsc() - t0;
+        } else {
+            if ((r = ap_port_wait(c->ap, PORT_BULK, wait_ns, NULL, NULL)) < 0) break;
+            r = ap_send_fc(c->ap, 0, PORT_BULK, c->buf, size);
+        }
+    }
+    if (r < 0 || c->rank != 0) return r;
+    struct bench_summary s = bench_summarize(c->ticks, BULK_ROUNDS, c->hz, 2);
+    report(c, "pingpong", size, s, s.mean_us);
+    return 0;
+}
+
 static int run_pingpong(struct cb *c, const struct cb_opts *o)
 {
     int r = 0;
@@ -290,7 +319,9 @@ static int run_pingpong(struct cb *c, const struct cb_opts *o)
     else if (c->rank == 1)
         r = ping_rank1(c);
     int b = ap_barrier(c->ap);
-    return r < 0 ? r : b;
+    if (r == 0 && b == 0 && c->rank < 2) r = bulk_pingpong(c, o->max_size);
+    int b2 = ap_barrier(c->ap);
+    return r < 0 ? r : b < 0 ? b : b2;
 }
 
 int main(int argc, char **argv)
@@ -308,6 +339,7 @@ int main(int argc, char **argv)
     int64_t khz = porto_arg_int("tsc_khz", 0);
     c.hz = khz > 0 ? (uint64_t)khz * 1000 : porto_tsc_hz();
     size_t cap = o.samples > o.warmup ? o.samples : o.warmup;
+    if (cap < BULK_ROUNDS) cap = BULK_ROUNDS;
     c.ticks = malloc((cap + o.warmup + 1) * sizeof *c.ticks);
     c.buf = malloc(o.max_size + 8);
     c.out = malloc(o.max_size + 8);
@@ -316,19 +348,20 @@ int main(int argc, char **argv)
         return 1;
     }
     int r;
-    for (int p = PORT_PING; p <= PORT_END; p++) {
-        if ((r = ap_port_open(c.ap, p, NULL, 0, NULL, NULL, 0)) < 0) {
+    for (int p = PORT_PING; p <= PORT_BULK; p++) {
+        if ((r = ap_port_open(c.ap, p, p == PORT_BULK ? (void *)c.out : NULL,
+                              p == PORT_BULK ? o.max_size : 0, NULL, NULL, 0)) < 0) {
             printf("collbench: ap_port_open: %s\n", ap_strerror(r));
             return 1;
         }
     }
     if (c.rank == 0) {
         printf("INFO collbench nodes=%d min=%zu max=%zu samples=%zu budget=%llu minsamples=%zu "
-               "warmup=%zu maxtime_ms=%llu optime_ms=%llu tsc_hz=%llu tsc_source=%s\n",
+               "warmup=%zu maxtime_ms=%llu optime_ms=%llu tsc_hz=%llu tsc_source=%s idle=%s\n",
                c.nodes, o.min_size, o.max_size, o.samples, (unsigned long long)o.budget,
                o.min_samples, o.warmup, (unsigned long long)o.maxtime_ms,
                (unsigned long long)o.optime_ms, (unsigned long long)c.hz,
-               khz > 0 ? "tsc_khz" : "kernel");
+               khz > 0 ? "tsc_khz" : "kernel", porto_idle_policy());
         printf("%-10s %5s %9s %10s %10s %10s %10s %10s %6s\n", "op", "nodes", "size", "median",
                "min", "p99", "mean", "max mean", "n");
     }

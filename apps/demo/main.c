@@ -4,6 +4,9 @@
  * 200 round trips, flow-controlled sends) and bandwidth of 1 MiB messages; then barrier and
  * 8-byte allreduce times; then a verified parallel result (pi by the midpoint rule, split over
  * the ranks and summed with allreduce). Exits non-zero when a check fails.
+ * The header says what the numbers depend on: how many CPUs the host has (kernel word
+ * hostcpus=, passed by porto-run) for how many nodes, and the idle policy (idle=): with more
+ * nodes than CPUs the nodes halt when idle so that the two talking at a time get the CPUs.
  *   scripts/porto-run -n 4 build/demo.elf
  */
 #include "net/ap.h"
@@ -78,7 +81,13 @@ int main(void)
         return fail("barrier", r);
 
     if (me == 0) {
-        printf("Porto demo: %d nodes\n", n);
+        int64_t cpus = porto_arg_int("hostcpus", 0);
+        printf("Porto demo: %d nodes", n);
+        if (cpus > 0) printf(" on a host with %lld CPU%s", (long long)cpus, cpus == 1 ? "" : "s");
+        printf(", idle policy %s\n", porto_idle_policy());
+        if (cpus > 0 && n > cpus)
+            printf("  (more nodes than CPUs: waiting nodes halt, so the pair being measured runs;\n"
+                   "   latencies are those of an emulated NIC under TCG, not of real hardware)\n");
         printf("%-6s %14s %14s %16s\n", "peer", "latency med", "latency min", "bandwidth 1 MiB");
     }
     int bad = 0;

@@ -3,8 +3,10 @@
  * (checked to really hold everyone back), broadcast from every root, reduce to every root and
  * allreduce with sum/min/max over int32, int64 and double (negative, mixed-sign and extreme
  * inputs: wrapping sums, signed comparisons, +-DBL_MAX and infinities), gather to every root,
- * allgather;
- * many consecutive collectives back to back; and the same over the lossy network.
+ * allgather; many consecutive collectives back to back; and the same over the lossy network.
+ * Large messages (net/ap_coll_large.c: Rabenseifner allreduce, scatter + allgather broadcast,
+ * ring allgather, direct gather) with lengths that do not divide evenly, powers of two and
+ * not, lossless (where nothing may be refused or resent) and lossy.
  * Run: make build/host/tests/engine/test_coll && build/host/tests/engine/test_coll
  */
 #include <setjmp.h>
@@ -299,6 +301,79 @@ static void test_lossy(void **state)
     free(b);
 }
 
+static void test_large_uneven(void **state)
+{
+    (void)state;
+    /* Every length above AP_COLL_LARGE and not a multiple of any node count: chunks differ. */
+    struct coll_arg a = {.count = 4099, .blk = 8195, .blen = 65537, .rounds = 1};
+    static const unsigned ns[] = {2, 3, 4, 6, 7, 9};
+    for (unsigned k = 0; k < sizeof ns / sizeof ns[0]; k++) {
+        struct tc_opts o = opts(ns[k]);
+        run(&o, coll_node, &a);
+    }
+}
+
+/* Back-to-back large collectives on a lossless switch: every long message waits for its
+ * receiver's clear-to-send, so none is refused (RNR) and none is retransmitted. */
+static int back_to_back_node(struct ap *ap, void *vp)
+{
+    size_t count = *(size_t *)vp;
+    int me = ap_rank(ap), n = ap_nodes(ap);
+    double *in = malloc(count * sizeof *in), *out = malloc(count * sizeof *out);
+    uint8_t *b = malloc(count * sizeof *in);
+    TC_CHECK(ap, in && out && b, "malloc");
+    for (int k = 0; k < 12; k++) {
+        for (size_t i = 0; i < count; i++)
+            in[i] = (double)(me + k) + (double)(i % 7);
+        int r = ap_allreduce(ap, in, out, count, AP_DOUBLE, AP_SUM);
+        TC_CHECK(ap, r == 0, "allreduce %d: %s (%s)", k, ap_strerror(r), ap_error(ap));
+        for (size_t i = 0; i < count; i++)
+            TC_CHECK(ap, out[i] == (double)(n * (n - 1) / 2 + n * k) + (double)(n * (int)(i % 7)),
+                     "allreduce %d [%zu] = %g", k, i, out[i]);
+        for (size_t i = 0; i < count * sizeof *in; i++)
+            b[i] = me == k % n ? tc_pattern((uint32_t)k, i) : 0;
+        r = ap_coll_bcast(ap, k % n, b, count * sizeof *in);
+        TC_CHECK(ap, r == 0, "bcast %d: %s (%s)", k, ap_strerror(r), ap_error(ap));
+        for (size_t i = 0; i < count * sizeof *in; i++)
+            TC_CHECK(ap, b[i] == tc_pattern((uint32_t)k, i), "bcast %d byte %zu", k, i);
+    }
+    free(in);
+    free(out);
+    free(b);
+    return 0;
+}
+
+static void test_large_nothing_refused(void **state)
+{
+    (void)state;
+    static const unsigned ns[] = {2, 3, 5, 8};
+    for (unsigned k = 0; k < sizeof ns / sizeof ns[0]; k++) {
+        struct tc_opts o = opts(ns[k]);
+        o.sw.qcap = 8192; /* the switch never overflows: any resend would be the engine's */
+        /* A retransmission timer this long never fires spuriously on a loaded host: one that
+         * fires means a frame really waited for it. */
+        o.ap.rto_init_ns = o.ap.rto_min_ns = 2000000000ull;
+        o.ap.rto_max_ns = 4000000000ull;
+        size_t count = 40000 + ns[k];
+        struct tc_result res;
+        unsigned failed = tc_run(&o, back_to_back_node, &count, &res);
+        if (failed) fail_msg("%u nodes: %s", ns[k], res.why);
+        assert_int_equal(TC_SUM(&res, ns[k], rnr_sent), 0);
+        assert_int_equal(TC_SUM(&res, ns[k], retransmits), 0);
+        assert_int_equal(TC_SUM(&res, ns[k], timeouts), 0);
+    }
+}
+
+static void test_large_lossy(void **state)
+{
+    (void)state;
+    struct coll_arg a = {.count = 5003, .blk = 4001, .blen = 70001, .rounds = 1};
+    struct tc_opts o = opts(5);
+    o.ap.crc = true;
+    o.sw.faults = (struct msw_faults){.drop = 0.02, .dup = 0.01, .reorder = 0.02};
+    run(&o, coll_node, &a);
+}
+
 /* A dead rank makes collectives fail instead of hanging. */
 static int dead_node(struct ap *ap, void *vp)
 {
@@ -347,9 +422,11 @@ static void test_bad_args(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_barrier),   cmocka_unit_test(test_small_1_to_9),
-        cmocka_unit_test(test_large),     cmocka_unit_test(test_lossy),
-        cmocka_unit_test(test_dead_rank), cmocka_unit_test(test_bad_args),
+        cmocka_unit_test(test_barrier),      cmocka_unit_test(test_small_1_to_9),
+        cmocka_unit_test(test_large),        cmocka_unit_test(test_lossy),
+        cmocka_unit_test(test_dead_rank),    cmocka_unit_test(test_bad_args),
+        cmocka_unit_test(test_large_uneven), cmocka_unit_test(test_large_nothing_refused),
+        cmocka_unit_test(test_large_lossy),
     };
     if (getenv("TEST_FILTER")) cmocka_set_test_filter(getenv("TEST_FILTER"));
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -3,7 +3,7 @@
 # the same suites, and a libFuzzer harness on the frame receive path.
 #   make unit-test          runs them all (with a short fuzz run)
 #   make fuzz               fuzzes the receive path for FUZZ_SECONDS (default 60)
-ENGINE_SRCS := net/ap.c net/ap_frame.c net/ap_rx.c net/ap_tx.c net/ap_fc.c net/ap_sack.c net/ap_pace.c net/ap_send.c net/ap_coll.c \
+ENGINE_SRCS := net/ap.c net/ap_frame.c net/ap_rx.c net/ap_tx.c net/ap_fc.c net/ap_sack.c net/ap_pace.c net/ap_send.c net/ap_coll.c net/ap_coll_large.c \
 	net/ap_stats.c net/crc32c.c net/siphash.c net/job_argv.c
 ENGINE_OBJS := $(patsubst %.c,$(BUILD)/host/%.o,$(ENGINE_SRCS))
 ENGINE_TEST_LIB := $(patsubst %.c,$(BUILD)/host/%.o,tests/engine/memswitch.c tests/engine/cluster.c \
