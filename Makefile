@@ -38,6 +38,7 @@ DRIVER_SRCS :=
 NET_SRCS    :=
 -include drivers/drivers.mk
 -include net/net.mk
+-include mpi/mpi.mk
 
 PORTO_SRCS := $(BOOT_SRCS) $(KERNEL_SRCS) $(LIBC_SRCS) $(DRIVER_SRCS) $(NET_SRCS)
 PORTO_OBJS := $(patsubst %,$(BUILD)/obj/%.o,$(PORTO_SRCS))
@@ -75,7 +76,7 @@ $(BUILD)/obj/%.S.o: %.S
 $(BUILD)/%.debug.elf: $$(addprefix $(BUILD)/obj/,$$(addsuffix .o,$$(wildcard apps/$$*/*.c))) $(PORTO_OBJS) linker.ld
 	$(LD) -n -nostdlib -static -T linker.ld -z max-page-size=0x1000 -z noexecstack \
 		--no-warn-rwx-segments -o $@ \
-		$(filter %.o,$^) \
+		$(filter %.o,$^) $(filter %.a,$^) \
 		--start-group $(NEWLIB_LIB)/libm.a $(NEWLIB_LIB)/libc.a $(LIBGCC) --end-group
 
 $(BUILD)/%.elf: $(BUILD)/%.debug.elf
