@@ -16,8 +16,8 @@ enum { T_BARRIER = 1, T_BCAST, T_REDUCE, T_GATHER, T_SCATTER, T_IBARRIER = 4096 
 void *mpi_tmpbuf(int count, MPI_Datatype dt, void **alloc)
 {
     struct mpi_dtype *t = mpi_dt(dt);
-    size_t span = count > 0 ? (size_t)((MPI_Aint)(count - 1) * t->extent + t->true_ub - t->true_lb)
-                            : 0;
+    size_t span =
+        count > 0 ? (size_t)((MPI_Aint)(count - 1) * t->extent + t->true_ub - t->true_lb) : 0;
     *alloc = malloc(span ? span : 1);
     if (!*alloc) return NULL;
     return (char *)*alloc - t->true_lb;
@@ -144,7 +144,8 @@ int mpi_bcast_p2p(struct mpi_comm *c, void *buf, int count, MPI_Datatype dt, int
     int nq = 0;
     for (mask >>= 1; mask > 0 && !rc; mask >>= 1)
         if (v + mask < n)
-            rc = mpi_isend_int(c, 1, buf, count, dt, (v + mask + root) % n, T_BCAST, SM_STD, &q[nq++]);
+            rc = mpi_isend_int(c, 1, buf, count, dt, (v + mask + root) % n, T_BCAST, SM_STD,
+                               &q[nq++]);
     int wr = mpi_wait_int(q, nq, NULL);
     return rc ? rc : wr;
 }
@@ -212,8 +213,10 @@ int mpi_reduce_p2p(struct mpi_comm *c, const void *sbuf, void *rbuf, int count, 
         rc = reduce_ordered(c, sbuf, root == 0 ? rbuf : tmp, count, dt, op);
         if (!rc && root != 0 && (c->rank == 0 || c->rank == root)) {
             struct mpi_req *q = NULL;
-            if (c->rank == 0) rc = mpi_isend_int(c, 1, tmp, count, dt, root, T_REDUCE, SM_STD, &q);
-            else rc = mpi_irecv_int(c, 1, rbuf, count, dt, 0, T_REDUCE, &q);
+            if (c->rank == 0)
+                rc = mpi_isend_int(c, 1, tmp, count, dt, root, T_REDUCE, SM_STD, &q);
+            else
+                rc = mpi_irecv_int(c, 1, rbuf, count, dt, 0, T_REDUCE, &q);
             int wr = mpi_wait_int(&q, 1, NULL);
             if (!rc) rc = wr;
         }
@@ -333,10 +336,12 @@ static int gatherv(const void *sendbuf, int sendcount, MPI_Datatype sendtype, vo
     for (int i = 0; i < n && !rc; i++) {
         int cnt = counts ? counts[i] : rcount;
         char *at = (char *)recvbuf + (counts ? (MPI_Aint)displs[i] : (MPI_Aint)i * rcount) * ext;
-        if (cnt < 0) rc = MPI_ERR_COUNT;
+        if (cnt < 0)
+            rc = MPI_ERR_COUNT;
         else if (i == root) {
             if (!in_place) rc = mpi_copy_typed(sendbuf, sendcount, sendtype, at, cnt, recvtype);
-        } else rc = mpi_irecv_int(c, 1, at, cnt, recvtype, i, T_GATHER, &q[i]);
+        } else
+            rc = mpi_irecv_int(c, 1, at, cnt, recvtype, i, T_GATHER, &q[i]);
     }
     int wr = mpi_wait_int(q, n, NULL);
     free(q);
@@ -353,7 +358,7 @@ int PMPI_Gather(const void *sendbuf, int sendcount, MPI_Datatype sendtype, void 
 MPI_ALIAS(Gather)
 
 int PMPI_Gatherv(const void *sendbuf, int sendcount, MPI_Datatype sendtype, void *recvbuf,
-                 const int recvcounts[], const int displs[], MPI_Datatype recvtype, int root,
+                 const int *recvcounts, const int *displs, MPI_Datatype recvtype, int root,
                  MPI_Comm comm)
 {
     MPI_TRY(coll_args(comm, "MPI_Gatherv"));
@@ -394,10 +399,12 @@ static int scatterv(const void *sendbuf, const int *counts, const int *displs, i
         int cnt = counts ? counts[i] : scount;
         const char *at =
             (const char *)sendbuf + (counts ? (MPI_Aint)displs[i] : (MPI_Aint)i * scount) * ext;
-        if (cnt < 0) rc = MPI_ERR_COUNT;
+        if (cnt < 0)
+            rc = MPI_ERR_COUNT;
         else if (i == root) {
             if (!in_place) rc = mpi_copy_typed(at, cnt, sendtype, recvbuf, recvcount, recvtype);
-        } else rc = mpi_isend_int(c, 1, at, cnt, sendtype, i, T_SCATTER, SM_STD, &q[i]);
+        } else
+            rc = mpi_isend_int(c, 1, at, cnt, sendtype, i, T_SCATTER, SM_STD, &q[i]);
     }
     int wr = mpi_wait_int(q, n, NULL);
     free(q);
@@ -413,7 +420,7 @@ int PMPI_Scatter(const void *sendbuf, int sendcount, MPI_Datatype sendtype, void
 }
 MPI_ALIAS(Scatter)
 
-int PMPI_Scatterv(const void *sendbuf, const int sendcounts[], const int displs[],
+int PMPI_Scatterv(const void *sendbuf, const int *sendcounts, const int *displs,
                   MPI_Datatype sendtype, void *recvbuf, int recvcount, MPI_Datatype recvtype,
                   int root, MPI_Comm comm)
 {

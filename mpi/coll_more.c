@@ -37,7 +37,7 @@ static int allgatherv(const void *sendbuf, int sendcount, MPI_Datatype sendtype,
     if (counts && !displs) return mpi_err(comm, MPI_ERR_ARG, "%s: NULL displacements", fn);
     if (sendbuf != MPI_IN_PLACE) MPI_TRY(mpi_check_buf(comm, sendbuf, sendcount, sendtype, fn));
     MPI_Aint ext = mpi_dt(recvtype)->extent;
-#define BLK(i) ((char *)recvbuf + (counts ? (MPI_Aint)displs[i] : (MPI_Aint)(i) * rcount) * ext)
+#define BLK(i) ((char *)recvbuf + (counts ? (MPI_Aint)displs[i] : (MPI_Aint)(i)*rcount) * ext)
 #define CNT(i) (counts ? counts[i] : rcount)
     int rc = 0;
     if (sendbuf != MPI_IN_PLACE)
@@ -61,8 +61,7 @@ int PMPI_Allgather(const void *sendbuf, int sendcount, MPI_Datatype sendtype, vo
 MPI_ALIAS(Allgather)
 
 int PMPI_Allgatherv(const void *sendbuf, int sendcount, MPI_Datatype sendtype, void *recvbuf,
-                    const int recvcounts[], const int displs[], MPI_Datatype recvtype,
-                    MPI_Comm comm)
+                    const int *recvcounts, const int *displs, MPI_Datatype recvtype, MPI_Comm comm)
 {
     if (!recvcounts) return mpi_err(comm, MPI_ERR_ARG, "MPI_Allgatherv: NULL counts");
     return allgatherv(sendbuf, sendcount, sendtype, recvbuf, recvcounts, displs, 0, recvtype, comm,
@@ -89,7 +88,8 @@ static int alltoallv(const void *sendbuf, const int *scounts, const int *sdispls
         size_t span = 0;
         for (int i = 0; i < n; i++) {
             size_t end = (size_t)(((rcounts ? rdispls[i] : i * rcount) +
-                                   (MPI_Aint)(rcounts ? rcounts[i] : rcount)) * rext);
+                                   (MPI_Aint)(rcounts ? rcounts[i] : rcount)) *
+                                  rext);
             if (end > span) span = end;
         }
         copy = malloc(span ? span : 1);
@@ -104,9 +104,10 @@ static int alltoallv(const void *sendbuf, const int *scounts, const int *sdispls
         MPI_TRY(mpi_check_type(comm, sendtype, fn));
     }
     MPI_Aint sext = mpi_dt(sendtype)->extent;
-#define SB(i) ((const char *)sendbuf + (scounts ? (MPI_Aint)sdispls[i] : (MPI_Aint)(i) * scount) * sext)
+#define SB(i)                                                                                      \
+    ((const char *)sendbuf + (scounts ? (MPI_Aint)sdispls[i] : (MPI_Aint)(i)*scount) * sext)
 #define SC(i) (scounts ? scounts[i] : scount)
-#define RB(i) ((char *)recvbuf + (rcounts ? (MPI_Aint)rdispls[i] : (MPI_Aint)(i) * rcount) * rext)
+#define RB(i) ((char *)recvbuf + (rcounts ? (MPI_Aint)rdispls[i] : (MPI_Aint)(i)*rcount) * rext)
 #define RC(i) (rcounts ? rcounts[i] : rcount)
     int rc = mpi_copy_typed(SB(me), SC(me), sendtype, RB(me), RC(me), recvtype);
     for (int s = 1; s < n && !rc; s++) {
@@ -130,9 +131,9 @@ int PMPI_Alltoall(const void *sendbuf, int sendcount, MPI_Datatype sendtype, voi
 }
 MPI_ALIAS(Alltoall)
 
-int PMPI_Alltoallv(const void *sendbuf, const int sendcounts[], const int sdispls[],
-                   MPI_Datatype sendtype, void *recvbuf, const int recvcounts[],
-                   const int rdispls[], MPI_Datatype recvtype, MPI_Comm comm)
+int PMPI_Alltoallv(const void *sendbuf, const int *sendcounts, const int *sdispls,
+                   MPI_Datatype sendtype, void *recvbuf, const int *recvcounts, const int *rdispls,
+                   MPI_Datatype recvtype, MPI_Comm comm)
 {
     if (!recvcounts || (!sendcounts && sendbuf != MPI_IN_PLACE))
         return mpi_err(comm, MPI_ERR_ARG, "MPI_Alltoallv: NULL counts");
@@ -141,7 +142,7 @@ int PMPI_Alltoallv(const void *sendbuf, const int sendcounts[], const int sdispl
 }
 MPI_ALIAS(Alltoallv)
 
-int PMPI_Reduce_scatter(const void *sendbuf, void *recvbuf, const int recvcounts[],
+int PMPI_Reduce_scatter(const void *sendbuf, void *recvbuf, const int *recvcounts,
                         MPI_Datatype type, MPI_Op op, MPI_Comm comm)
 {
     MPI_TRY(mpi_check_comm(comm, "MPI_Reduce_scatter"));
@@ -177,8 +178,8 @@ int PMPI_Reduce_scatter(const void *sendbuf, void *recvbuf, const int recvcounts
 }
 MPI_ALIAS(Reduce_scatter)
 
-int PMPI_Reduce_scatter_block(const void *sendbuf, void *recvbuf, int recvcount,
-                              MPI_Datatype type, MPI_Op op, MPI_Comm comm)
+int PMPI_Reduce_scatter_block(const void *sendbuf, void *recvbuf, int recvcount, MPI_Datatype type,
+                              MPI_Op op, MPI_Comm comm)
 {
     MPI_TRY(mpi_check_comm(comm, "MPI_Reduce_scatter_block"));
     if (recvcount < 0)
@@ -224,8 +225,10 @@ static int scan(const void *sendbuf, void *recvbuf, int count, MPI_Datatype type
         if (!rc) rc = wr;
     }
     if (!rc) {
-        if (!exclusive) rc = mpi_copy_typed(acc, count, type, recvbuf, count, type);
-        else if (me > 0) rc = mpi_copy_typed(prev, count, type, recvbuf, count, type);
+        if (!exclusive)
+            rc = mpi_copy_typed(acc, count, type, recvbuf, count, type);
+        else if (me > 0)
+            rc = mpi_copy_typed(prev, count, type, recvbuf, count, type);
     }
     free(a1), free(a2);
     return fail(comm, rc, fn);

@@ -179,8 +179,7 @@ int PMPI_Comm_split(MPI_Comm comm, int color, int key, MPI_Comm *newcomm)
         c = mpi_comm(comm);
         int m = 0;
         for (int i = 0; i < n; i++)
-            if (all[2 * i] == color)
-                ks[m++] = (struct skey){all[2 * i + 1], i, c->world[i], color};
+            if (all[2 * i] == color) ks[m++] = (struct skey){all[2 * i + 1], i, c->world[i], color};
         qsort(ks, (size_t)m, sizeof *ks, by_key);
         int me = 0;
         for (int i = 0; i < m; i++) {
@@ -280,9 +279,12 @@ int PMPI_Comm_compare(MPI_Comm comm1, MPI_Comm comm2, int *result)
     MPI_TRY(mpi_check_comm(comm2, "MPI_Comm_compare"));
     if (!result) return mpi_err(comm1, MPI_ERR_ARG, "MPI_Comm_compare: NULL");
     struct mpi_comm *a = mpi_comm(comm1), *b = mpi_comm(comm2);
-    if (comm1 == comm2) *result = MPI_IDENT;
-    else if (a->size != b->size) *result = MPI_UNEQUAL;
-    else if (!memcmp(a->world, b->world, sizeof(int) * (size_t)a->size)) *result = MPI_CONGRUENT;
+    if (comm1 == comm2)
+        *result = MPI_IDENT;
+    else if (a->size != b->size)
+        *result = MPI_UNEQUAL;
+    else if (!memcmp(a->world, b->world, sizeof(int) * (size_t)a->size))
+        *result = MPI_CONGRUENT;
     else {
         *result = MPI_SIMILAR;
         for (int i = 0; i < a->size && *result == MPI_SIMILAR; i++)
@@ -356,7 +358,7 @@ int PMPI_Group_rank(MPI_Group group, int *rank)
 }
 MPI_ALIAS(Group_rank)
 
-static int incl_excl(MPI_Group group, int n, const int ranks[], MPI_Group *newgroup, bool incl,
+static int incl_excl(MPI_Group group, int n, const int *ranks, MPI_Group *newgroup, bool incl,
                      const char *fn)
 {
     MPI_TRY(check_group(group, fn));
@@ -371,9 +373,12 @@ static int incl_excl(MPI_Group group, int n, const int ranks[], MPI_Group *newgr
     }
     int rc = MPI_SUCCESS;
     for (int i = 0; i < n && !rc; i++) {
-        if (ranks[i] < 0 || ranks[i] >= g->size) rc = MPI_ERR_RANK;
-        else if (seen[ranks[i]]) rc = MPI_ERR_RANK;
-        else seen[ranks[i]] = 1;
+        if (ranks[i] < 0 || ranks[i] >= g->size)
+            rc = MPI_ERR_RANK;
+        else if (seen[ranks[i]])
+            rc = MPI_ERR_RANK;
+        else
+            seen[ranks[i]] = 1;
     }
     int m = 0;
     if (!rc) {
@@ -392,20 +397,20 @@ static int incl_excl(MPI_Group group, int n, const int ranks[], MPI_Group *newgr
     return MPI_SUCCESS;
 }
 
-int PMPI_Group_incl(MPI_Group group, int n, const int ranks[], MPI_Group *newgroup)
+int PMPI_Group_incl(MPI_Group group, int n, const int *ranks, MPI_Group *newgroup)
 {
     return incl_excl(group, n, ranks, newgroup, true, "MPI_Group_incl");
 }
 MPI_ALIAS(Group_incl)
 
-int PMPI_Group_excl(MPI_Group group, int n, const int ranks[], MPI_Group *newgroup)
+int PMPI_Group_excl(MPI_Group group, int n, const int *ranks, MPI_Group *newgroup)
 {
     return incl_excl(group, n, ranks, newgroup, false, "MPI_Group_excl");
 }
 MPI_ALIAS(Group_excl)
 
-int PMPI_Group_translate_ranks(MPI_Group group1, int n, const int ranks1[], MPI_Group group2,
-                               int ranks2[])
+int PMPI_Group_translate_ranks(MPI_Group group1, int n, const int *ranks1, MPI_Group group2,
+                               int *ranks2)
 {
     MPI_TRY(check_group(group1, "MPI_Group_translate_ranks"));
     MPI_TRY(check_group(group2, "MPI_Group_translate_ranks"));
@@ -434,8 +439,10 @@ int PMPI_Group_compare(MPI_Group group1, MPI_Group group2, int *result)
     MPI_TRY(check_group(group2, "MPI_Group_compare"));
     struct mpi_group *a = grp(group1), *b = grp(group2);
     if (!result) return mpi_err(MPI_COMM_WORLD, MPI_ERR_ARG, "MPI_Group_compare: NULL");
-    if (a->size != b->size) *result = MPI_UNEQUAL;
-    else if (!memcmp(a->world, b->world, sizeof(int) * (size_t)a->size)) *result = MPI_IDENT;
+    if (a->size != b->size)
+        *result = MPI_UNEQUAL;
+    else if (!memcmp(a->world, b->world, sizeof(int) * (size_t)a->size))
+        *result = MPI_IDENT;
     else {
         *result = MPI_SIMILAR;
         for (int i = 0; i < a->size; i++) {

@@ -170,8 +170,10 @@ static int b_block(struct builder *b, const struct mpi_dtype *old, MPI_Datatype 
 {
     if (old->base == 0 && old->nbase) b->mixed = true;
     if (old->nbase) {
-        if (b->base == 0 && !b->mixed) b->base = old->base;
-        else if (b->base != old->base) b->mixed = true;
+        if (b->base == 0 && !b->mixed)
+            b->base = old->base;
+        else if (b->base != old->base)
+            b->mixed = true;
     }
     (void)oldh;
     for (int i = 0; i < count; i++)
@@ -230,7 +232,8 @@ nomem:
 static int begin(struct builder *b, int count, MPI_Datatype old, MPI_Datatype *out, const char *fn)
 {
     MPI_TRY(mpi_check_init(fn));
-    if (count < 0) return mpi_err(MPI_COMM_WORLD, MPI_ERR_COUNT, "%s: negative count %d", fn, count);
+    if (count < 0)
+        return mpi_err(MPI_COMM_WORLD, MPI_ERR_COUNT, "%s: negative count %d", fn, count);
     if (old != MPI_DATATYPE_NULL && !mpi_dt(old))
         return mpi_err(MPI_COMM_WORLD, MPI_ERR_TYPE, "%s: invalid datatype %d", fn, old);
     if (!out) return mpi_err(MPI_COMM_WORLD, MPI_ERR_ARG, "%s: NULL newtype", fn);
@@ -287,8 +290,10 @@ static int make(int count, const int *lens, const MPI_Aint *disps, const MPI_Dat
 static int check_old(int count, MPI_Datatype old, MPI_Datatype *newtype, const char *fn)
 {
     MPI_TRY(mpi_check_init(fn));
-    if (count < 0) return mpi_err(MPI_COMM_WORLD, MPI_ERR_COUNT, "%s: negative count %d", fn, count);
-    if (!mpi_dt(old)) return mpi_err(MPI_COMM_WORLD, MPI_ERR_TYPE, "%s: invalid datatype %d", fn, old);
+    if (count < 0)
+        return mpi_err(MPI_COMM_WORLD, MPI_ERR_COUNT, "%s: negative count %d", fn, count);
+    if (!mpi_dt(old))
+        return mpi_err(MPI_COMM_WORLD, MPI_ERR_TYPE, "%s: invalid datatype %d", fn, old);
     if (!newtype) return mpi_err(MPI_COMM_WORLD, MPI_ERR_ARG, "%s: NULL newtype", fn);
     return MPI_SUCCESS;
 }
@@ -325,7 +330,7 @@ int PMPI_Type_vector(int count, int blocklength, int stride, MPI_Datatype oldtyp
 }
 MPI_ALIAS(Type_vector)
 
-int PMPI_Type_create_hindexed(int count, const int blocklengths[], const MPI_Aint displs[],
+int PMPI_Type_create_hindexed(int count, const int *blocklengths, const MPI_Aint *displs,
                               MPI_Datatype oldtype, MPI_Datatype *newtype)
 {
     MPI_TRY(check_old(count, oldtype, newtype, "MPI_Type_create_hindexed"));
@@ -341,8 +346,8 @@ int PMPI_Type_create_hindexed(int count, const int blocklengths[], const MPI_Ain
 }
 MPI_ALIAS(Type_create_hindexed)
 
-int PMPI_Type_indexed(int count, const int blocklengths[], const int displs[],
-                      MPI_Datatype oldtype, MPI_Datatype *newtype)
+int PMPI_Type_indexed(int count, const int *blocklengths, const int *displs, MPI_Datatype oldtype,
+                      MPI_Datatype *newtype)
 {
     MPI_TRY(check_old(count, oldtype, newtype, "MPI_Type_indexed"));
     if (count && (!blocklengths || !displs))
@@ -357,7 +362,7 @@ int PMPI_Type_indexed(int count, const int blocklengths[], const int displs[],
 }
 MPI_ALIAS(Type_indexed)
 
-int PMPI_Type_create_indexed_block(int count, int blocklength, const int displs[],
+int PMPI_Type_create_indexed_block(int count, int blocklength, const int *displs,
                                    MPI_Datatype oldtype, MPI_Datatype *newtype)
 {
     MPI_TRY(check_old(count, oldtype, newtype, "MPI_Type_create_indexed_block"));
@@ -373,8 +378,8 @@ int PMPI_Type_create_indexed_block(int count, int blocklength, const int displs[
 }
 MPI_ALIAS(Type_create_indexed_block)
 
-int PMPI_Type_create_struct(int count, const int blocklengths[], const MPI_Aint displs[],
-                            const MPI_Datatype types[], MPI_Datatype *newtype)
+int PMPI_Type_create_struct(int count, const int *blocklengths, const MPI_Aint *displs,
+                            const MPI_Datatype *types, MPI_Datatype *newtype)
 {
     MPI_TRY(mpi_check_init("MPI_Type_create_struct"));
     if (count < 0)
@@ -411,7 +416,8 @@ MPI_ALIAS(Type_dup)
 static int check_dt(MPI_Datatype dt, const char *fn)
 {
     MPI_TRY(mpi_check_init(fn));
-    if (!mpi_dt(dt)) return mpi_err(MPI_COMM_WORLD, MPI_ERR_TYPE, "%s: invalid datatype %d", fn, dt);
+    if (!mpi_dt(dt))
+        return mpi_err(MPI_COMM_WORLD, MPI_ERR_TYPE, "%s: invalid datatype %d", fn, dt);
     return MPI_SUCCESS;
 }
 

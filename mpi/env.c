@@ -12,8 +12,7 @@
 static int init(int required, int *provided)
 {
     struct mpi_proc *p = mpi_proc();
-    if (p->initialized)
-        return mpi_err(MPI_COMM_WORLD, MPI_ERR_OTHER, "MPI_Init called twice");
+    if (p->initialized) return mpi_err(MPI_COMM_WORLD, MPI_ERR_OTHER, "MPI_Init called twice");
     if (p->finalized)
         return mpi_err(MPI_COMM_NULL, MPI_ERR_OTHER, "MPI_Init called after MPI_Finalize");
     p->ap = mpi_platform_ap();
@@ -178,8 +177,8 @@ MPI_ALIAS(Get_version)
 int PMPI_Get_library_version(char *version, int *resultlen)
 {
     if (!version || !resultlen) return MPI_ERR_ARG;
-    snprintf(version, MPI_MAX_LIBRARY_VERSION_STRING,
-             "Porto libmpi (MPI %d.%d over Active Ports)", MPI_VERSION, MPI_SUBVERSION);
+    snprintf(version, MPI_MAX_LIBRARY_VERSION_STRING, "Porto libmpi (MPI %d.%d over Active Ports)",
+             MPI_VERSION, MPI_SUBVERSION);
     *resultlen = (int)strlen(version);
     return MPI_SUCCESS;
 }
@@ -194,13 +193,26 @@ int PMPI_Comm_get_attr(MPI_Comm comm, int keyval, void *value, int *flag)
                      appnum = 0;
     const int *v = NULL;
     switch (keyval) {
-    case MPI_TAG_UB: v = &tag_ub; break;
-    case MPI_HOST: v = &host; break;
-    case MPI_IO: v = &io; break;
-    case MPI_WTIME_IS_GLOBAL: v = &global; break;
-    case MPI_APPNUM: v = &appnum; break;
-    case MPI_UNIVERSE_SIZE: v = &mpi_comm(MPI_COMM_WORLD)->size; break;
-    default: return mpi_err(comm, MPI_ERR_KEYVAL, "MPI_Comm_get_attr: unknown key %d", keyval);
+    case MPI_TAG_UB:
+        v = &tag_ub;
+        break;
+    case MPI_HOST:
+        v = &host;
+        break;
+    case MPI_IO:
+        v = &io;
+        break;
+    case MPI_WTIME_IS_GLOBAL:
+        v = &global;
+        break;
+    case MPI_APPNUM:
+        v = &appnum;
+        break;
+    case MPI_UNIVERSE_SIZE:
+        v = &mpi_comm(MPI_COMM_WORLD)->size;
+        break;
+    default:
+        return mpi_err(comm, MPI_ERR_KEYVAL, "MPI_Comm_get_attr: unknown key %d", keyval);
     }
     *(const int **)value = v;
     *flag = 1;
@@ -212,7 +224,8 @@ int PMPI_Alloc_mem(MPI_Aint size, MPI_Info info, void *baseptr)
 {
     (void)info;
     MPI_TRY(mpi_check_init("MPI_Alloc_mem"));
-    if (size < 0 || !baseptr) return mpi_err(MPI_COMM_WORLD, MPI_ERR_ARG, "MPI_Alloc_mem: bad arguments");
+    if (size < 0 || !baseptr)
+        return mpi_err(MPI_COMM_WORLD, MPI_ERR_ARG, "MPI_Alloc_mem: bad arguments");
     void *m = malloc(size ? (size_t)size : 1);
     if (!m) return mpi_err(MPI_COMM_WORLD, MPI_ERR_NO_MEM, "MPI_Alloc_mem: %ld bytes", (long)size);
     *(void **)baseptr = m;

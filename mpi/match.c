@@ -66,8 +66,10 @@ void mpi_on_eager(struct ap *ap, int src, int port, void *data, size_t len, void
         *pp = r->next;
         if (p->posted_tail == r) p->posted_tail = prev;
         r->next = NULL;
-        if (h.kind == MSG_EAGER) mpi_recv_eager(r, src, h.tag, payload, plen);
-        else mpi_recv_rts(r, src, h.tag, h.cookie, h.len);
+        if (h.kind == MSG_EAGER)
+            mpi_recv_eager(r, src, h.tag, payload, plen);
+        else
+            mpi_recv_rts(r, src, h.tag, h.cookie, h.len);
         return;
     }
     size_t keep = h.kind == MSG_EAGER ? plen : 0;
@@ -85,8 +87,10 @@ void mpi_on_eager(struct ap *ap, int src, int port, void *data, size_t len, void
     m->len = h.len;
     m->cookie = h.cookie;
     if (keep) memcpy(m->data, payload, keep);
-    if (p->unexp_tail) p->unexp_tail->next = m;
-    else p->unexp_head = m;
+    if (p->unexp_tail)
+        p->unexp_tail->next = m;
+    else
+        p->unexp_head = m;
     p->unexp_tail = m;
 }
 
@@ -99,14 +103,18 @@ void mpi_post_recv(struct mpi_req *r)
         if (!matches(r, m->ctx, m->src, m->tag)) continue;
         *mp = m->next;
         if (p->unexp_tail == m) p->unexp_tail = prev;
-        if (m->kind == MSG_EAGER) mpi_recv_eager(r, m->src, m->tag, m->data, m->len);
-        else mpi_recv_rts(r, m->src, m->tag, m->cookie, m->len);
+        if (m->kind == MSG_EAGER)
+            mpi_recv_eager(r, m->src, m->tag, m->data, m->len);
+        else
+            mpi_recv_rts(r, m->src, m->tag, m->cookie, m->len);
         free(m);
         return;
     }
     r->next = NULL;
-    if (p->posted_tail) p->posted_tail->next = r;
-    else p->posted_head = r;
+    if (p->posted_tail)
+        p->posted_tail->next = r;
+    else
+        p->posted_head = r;
     p->posted_tail = r;
 }
 

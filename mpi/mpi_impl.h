@@ -224,7 +224,8 @@ bool mpi_dt_contig(const struct mpi_dtype *t);
 size_t mpi_dt_bytes(const struct mpi_dtype *t, int count);
 /* Copy between a typed buffer and packed bytes; unpack stops after `bytes`. */
 void mpi_pack_bytes(const void *buf, int count, const struct mpi_dtype *t, void *out);
-void mpi_unpack_bytes(const void *in, size_t bytes, void *buf, int count, const struct mpi_dtype *t);
+void mpi_unpack_bytes(const void *in, size_t bytes, void *buf, int count,
+                      const struct mpi_dtype *t);
 /* Copy `count` elements of one typed buffer into another typed buffer. */
 int mpi_copy_typed(const void *src, int scount, MPI_Datatype st, void *dst, int dcount,
                    MPI_Datatype dt);
@@ -268,7 +269,7 @@ void mpi_recv_eager(struct mpi_req *r, int src, int tag, const void *data, size_
 void mpi_recv_rts(struct mpi_req *r, int src, int tag, uint64_t cookie, size_t len);
 void mpi_req_update(struct mpi_req *r); /* advance a send or landing receive */
 void mpi_land_retry(void);
-int mpi_proto_open(struct mpi_proc *p);  /* at MPI_Init: pool and ports */
+int mpi_proto_open(struct mpi_proc *p);   /* at MPI_Init: pool and ports */
 void mpi_proto_close(struct mpi_proc *p); /* at MPI_Finalize */
 
 /* ---- internal point-to-point, used by the collectives (ctxoff 1 = collective context) ---- */

@@ -14,20 +14,43 @@ enum cls { C_NONE, C_INT, C_FLOAT, C_BYTE, C_BOOL, C_PAIR };
 static enum cls class_of(MPI_Datatype t)
 {
     switch (t) {
-    case MPI_CHAR: case MPI_SIGNED_CHAR: case MPI_UNSIGNED_CHAR: case MPI_SHORT:
-    case MPI_UNSIGNED_SHORT: case MPI_INT: case MPI_UNSIGNED: case MPI_LONG:
-    case MPI_UNSIGNED_LONG: case MPI_LONG_LONG: case MPI_UNSIGNED_LONG_LONG: case MPI_INT8_T:
-    case MPI_INT16_T: case MPI_INT32_T: case MPI_INT64_T: case MPI_UINT8_T: case MPI_UINT16_T:
-    case MPI_UINT32_T: case MPI_UINT64_T: case MPI_AINT: case MPI_OFFSET: case MPI_COUNT:
+    case MPI_CHAR:
+    case MPI_SIGNED_CHAR:
+    case MPI_UNSIGNED_CHAR:
+    case MPI_SHORT:
+    case MPI_UNSIGNED_SHORT:
+    case MPI_INT:
+    case MPI_UNSIGNED:
+    case MPI_LONG:
+    case MPI_UNSIGNED_LONG:
+    case MPI_LONG_LONG:
+    case MPI_UNSIGNED_LONG_LONG:
+    case MPI_INT8_T:
+    case MPI_INT16_T:
+    case MPI_INT32_T:
+    case MPI_INT64_T:
+    case MPI_UINT8_T:
+    case MPI_UINT16_T:
+    case MPI_UINT32_T:
+    case MPI_UINT64_T:
+    case MPI_AINT:
+    case MPI_OFFSET:
+    case MPI_COUNT:
     case MPI_WCHAR:
         return C_INT;
-    case MPI_FLOAT: case MPI_DOUBLE: case MPI_LONG_DOUBLE:
+    case MPI_FLOAT:
+    case MPI_DOUBLE:
+    case MPI_LONG_DOUBLE:
         return C_FLOAT;
     case MPI_BYTE:
         return C_BYTE;
     case MPI_C_BOOL:
         return C_BOOL;
-    case MPI_DOUBLE_INT: case MPI_FLOAT_INT: case MPI_LONG_INT: case MPI_2INT: case MPI_SHORT_INT:
+    case MPI_DOUBLE_INT:
+    case MPI_FLOAT_INT:
+    case MPI_LONG_INT:
+    case MPI_2INT:
+    case MPI_SHORT_INT:
     case MPI_LONG_DOUBLE_INT:
         return C_PAIR;
     default:
@@ -38,13 +61,28 @@ static enum cls class_of(MPI_Datatype t)
 static bool op_fits(MPI_Op op, enum cls c)
 {
     switch (op) {
-    case MPI_MAX: case MPI_MIN: return c == C_INT || c == C_FLOAT;
-    case MPI_SUM: case MPI_PROD: return c == C_INT || c == C_FLOAT;
-    case MPI_LAND: case MPI_LOR: case MPI_LXOR: return c == C_INT || c == C_BOOL;
-    case MPI_BAND: case MPI_BOR: case MPI_BXOR: return c == C_INT || c == C_BYTE;
-    case MPI_MINLOC: case MPI_MAXLOC: return c == C_PAIR;
-    case MPI_REPLACE: case MPI_NO_OP: return c != C_NONE;
-    default: return false;
+    case MPI_MAX:
+    case MPI_MIN:
+        return c == C_INT || c == C_FLOAT;
+    case MPI_SUM:
+    case MPI_PROD:
+        return c == C_INT || c == C_FLOAT;
+    case MPI_LAND:
+    case MPI_LOR:
+    case MPI_LXOR:
+        return c == C_INT || c == C_BOOL;
+    case MPI_BAND:
+    case MPI_BOR:
+    case MPI_BXOR:
+        return c == C_INT || c == C_BYTE;
+    case MPI_MINLOC:
+    case MPI_MAXLOC:
+        return c == C_PAIR;
+    case MPI_REPLACE:
+    case MPI_NO_OP:
+        return c != C_NONE;
+    default:
+        return false;
     }
 }
 
@@ -80,15 +118,32 @@ int mpi_op_check(MPI_Comm comm, MPI_Op op, MPI_Datatype dt, const char *fn)
         T *b = io;                                                                                 \
         for (size_t i = 0; i < n; i++)                                                             \
             switch (op) {                                                                          \
-            case MPI_MAX: b[i] = a[i] > b[i] ? a[i] : b[i]; break;                                 \
-            case MPI_MIN: b[i] = a[i] < b[i] ? a[i] : b[i]; break;                                 \
-            case MPI_SUM: b[i] = (T)(a[i] + b[i]); break;                                          \
-            case MPI_PROD: b[i] = (T)(a[i] * b[i]); break;                                         \
-            case MPI_LAND: b[i] = (T)(a[i] && b[i]); break;                                        \
-            case MPI_LOR: b[i] = (T)(a[i] || b[i]); break;                                         \
-            case MPI_LXOR: b[i] = (T)(!a[i] != !b[i]); break;                                      \
-            case MPI_REPLACE: b[i] = a[i]; break;                                                  \
-            default: break;                                                                        \
+            case MPI_MAX:                                                                          \
+                b[i] = a[i] > b[i] ? a[i] : b[i];                                                  \
+                break;                                                                             \
+            case MPI_MIN:                                                                          \
+                b[i] = a[i] < b[i] ? a[i] : b[i];                                                  \
+                break;                                                                             \
+            case MPI_SUM:                                                                          \
+                b[i] = (T)(a[i] + b[i]);                                                           \
+                break;                                                                             \
+            case MPI_PROD:                                                                         \
+                b[i] = (T)(a[i] * b[i]);                                                           \
+                break;                                                                             \
+            case MPI_LAND:                                                                         \
+                b[i] = (T)(a[i] && b[i]);                                                          \
+                break;                                                                             \
+            case MPI_LOR:                                                                          \
+                b[i] = (T)(a[i] || b[i]);                                                          \
+                break;                                                                             \
+            case MPI_LXOR:                                                                         \
+                b[i] = (T)(!a[i] != !b[i]);                                                        \
+                break;                                                                             \
+            case MPI_REPLACE:                                                                      \
+                b[i] = a[i];                                                                       \
+                break;                                                                             \
+            default:                                                                               \
+                break;                                                                             \
             }                                                                                      \
     } while (0)
 #define BITS(T)                                                                                    \
@@ -97,16 +152,25 @@ int mpi_op_check(MPI_Comm comm, MPI_Op op, MPI_Datatype dt, const char *fn)
         T *b = io;                                                                                 \
         for (size_t i = 0; i < n; i++)                                                             \
             switch (op) {                                                                          \
-            case MPI_BAND: b[i] &= a[i]; break;                                                    \
-            case MPI_BOR: b[i] |= a[i]; break;                                                     \
-            case MPI_BXOR: b[i] ^= a[i]; break;                                                    \
-            default: break;                                                                        \
+            case MPI_BAND:                                                                         \
+                b[i] &= a[i];                                                                      \
+                break;                                                                             \
+            case MPI_BOR:                                                                          \
+                b[i] |= a[i];                                                                      \
+                break;                                                                             \
+            case MPI_BXOR:                                                                         \
+                b[i] ^= a[i];                                                                      \
+                break;                                                                             \
+            default:                                                                               \
+                break;                                                                             \
             }                                                                                      \
     } while (0)
 #define INT_T(T)                                                                                   \
     do {                                                                                           \
-        if (op == MPI_BAND || op == MPI_BOR || op == MPI_BXOR) BITS(T);                            \
-        else ARITH(T);                                                                             \
+        if (op == MPI_BAND || op == MPI_BOR || op == MPI_BXOR)                                     \
+            BITS(T);                                                                               \
+        else                                                                                       \
+            ARITH(T);                                                                              \
     } while (0)
 #define LOC(VT)                                                                                    \
     do {                                                                                           \
@@ -118,8 +182,10 @@ int mpi_op_check(MPI_Comm comm, MPI_Op op, MPI_Datatype dt, const char *fn)
         struct pr *b = io;                                                                         \
         for (size_t i = 0; i < n; i++) {                                                           \
             bool take = op == MPI_MINLOC ? a[i].v < b[i].v : a[i].v > b[i].v;                      \
-            if (op == MPI_REPLACE || take) b[i] = a[i];                                            \
-            else if (a[i].v == b[i].v && a[i].i < b[i].i) b[i].i = a[i].i;                         \
+            if (op == MPI_REPLACE || take)                                                         \
+                b[i] = a[i];                                                                       \
+            else if (a[i].v == b[i].v && a[i].i < b[i].i)                                          \
+                b[i].i = a[i].i;                                                                   \
         }                                                                                          \
     } while (0)
 
@@ -128,35 +194,91 @@ static void apply_base(MPI_Op op, MPI_Datatype base, const void *in, void *io, s
 {
     if (op == MPI_NO_OP) return;
     switch (base) {
-    case MPI_CHAR: INT_T(char); break;
-    case MPI_SIGNED_CHAR: case MPI_INT8_T: INT_T(signed char); break;
-    case MPI_UNSIGNED_CHAR: case MPI_UINT8_T: case MPI_BYTE: INT_T(unsigned char); break;
-    case MPI_SHORT: case MPI_INT16_T: INT_T(short); break;
-    case MPI_UNSIGNED_SHORT: case MPI_UINT16_T: INT_T(unsigned short); break;
-    case MPI_INT: case MPI_INT32_T: INT_T(int); break;
-    case MPI_UNSIGNED: case MPI_UINT32_T: case MPI_WCHAR: INT_T(unsigned); break;
-    case MPI_LONG: case MPI_AINT: INT_T(long); break;
-    case MPI_UNSIGNED_LONG: INT_T(unsigned long); break;
-    case MPI_LONG_LONG: case MPI_INT64_T: case MPI_OFFSET: case MPI_COUNT: INT_T(long long); break;
-    case MPI_UNSIGNED_LONG_LONG: case MPI_UINT64_T: INT_T(unsigned long long); break;
+    case MPI_CHAR:
+        INT_T(char);
+        break;
+    case MPI_SIGNED_CHAR:
+    case MPI_INT8_T:
+        INT_T(signed char);
+        break;
+    case MPI_UNSIGNED_CHAR:
+    case MPI_UINT8_T:
+    case MPI_BYTE:
+        INT_T(unsigned char);
+        break;
+    case MPI_SHORT:
+    case MPI_INT16_T:
+        INT_T(short);
+        break;
+    case MPI_UNSIGNED_SHORT:
+    case MPI_UINT16_T:
+        INT_T(unsigned short);
+        break;
+    case MPI_INT:
+    case MPI_INT32_T:
+        INT_T(int);
+        break;
+    case MPI_UNSIGNED:
+    case MPI_UINT32_T:
+    case MPI_WCHAR:
+        INT_T(unsigned);
+        break;
+    case MPI_LONG:
+    case MPI_AINT:
+        INT_T(long);
+        break;
+    case MPI_UNSIGNED_LONG:
+        INT_T(unsigned long);
+        break;
+    case MPI_LONG_LONG:
+    case MPI_INT64_T:
+    case MPI_OFFSET:
+    case MPI_COUNT:
+        INT_T(long long);
+        break;
+    case MPI_UNSIGNED_LONG_LONG:
+    case MPI_UINT64_T:
+        INT_T(unsigned long long);
+        break;
     case MPI_C_BOOL: {
         const _Bool *a = in;
         _Bool *b = io;
         for (size_t i = 0; i < n; i++)
-            b[i] = op == MPI_LAND ? a[i] && b[i] : op == MPI_LOR ? a[i] || b[i]
-                 : op == MPI_LXOR ? a[i] != b[i] : a[i];
+            b[i] = op == MPI_LAND   ? a[i] && b[i]
+                   : op == MPI_LOR  ? a[i] || b[i]
+                   : op == MPI_LXOR ? a[i] != b[i]
+                                    : a[i];
         break;
     }
-    case MPI_FLOAT: ARITH(float); break;
-    case MPI_DOUBLE: ARITH(double); break;
-    case MPI_LONG_DOUBLE: ARITH(long double); break;
-    case MPI_DOUBLE_INT: LOC(double); break;
-    case MPI_FLOAT_INT: LOC(float); break;
-    case MPI_LONG_INT: LOC(long); break;
-    case MPI_2INT: LOC(int); break;
-    case MPI_SHORT_INT: LOC(short); break;
-    case MPI_LONG_DOUBLE_INT: LOC(long double); break;
-    default: break;
+    case MPI_FLOAT:
+        ARITH(float);
+        break;
+    case MPI_DOUBLE:
+        ARITH(double);
+        break;
+    case MPI_LONG_DOUBLE:
+        ARITH(long double);
+        break;
+    case MPI_DOUBLE_INT:
+        LOC(double);
+        break;
+    case MPI_FLOAT_INT:
+        LOC(float);
+        break;
+    case MPI_LONG_INT:
+        LOC(long);
+        break;
+    case MPI_2INT:
+        LOC(int);
+        break;
+    case MPI_SHORT_INT:
+        LOC(short);
+        break;
+    case MPI_LONG_DOUBLE_INT:
+        LOC(long double);
+        break;
+    default:
+        break;
     }
 }
 
@@ -186,16 +308,33 @@ void mpi_op_apply(MPI_Op op, const void *in, void *inout, int count, MPI_Datatyp
 int mpi_op_engine(MPI_Op op, MPI_Datatype dt, enum ap_type *type, enum ap_op *aop)
 {
     switch (op) {
-    case MPI_SUM: *aop = AP_SUM; break;
-    case MPI_MIN: *aop = AP_MIN; break;
-    case MPI_MAX: *aop = AP_MAX; break;
-    default: return -1;
+    case MPI_SUM:
+        *aop = AP_SUM;
+        break;
+    case MPI_MIN:
+        *aop = AP_MIN;
+        break;
+    case MPI_MAX:
+        *aop = AP_MAX;
+        break;
+    default:
+        return -1;
     }
     switch (dt) {
-    case MPI_INT: case MPI_INT32_T: *type = AP_INT32; return 0;
-    case MPI_LONG: case MPI_LONG_LONG: case MPI_INT64_T: *type = AP_INT64; return 0;
-    case MPI_DOUBLE: *type = AP_DOUBLE; return 0;
-    default: return -1;
+    case MPI_INT:
+    case MPI_INT32_T:
+        *type = AP_INT32;
+        return 0;
+    case MPI_LONG:
+    case MPI_LONG_LONG:
+    case MPI_INT64_T:
+        *type = AP_INT64;
+        return 0;
+    case MPI_DOUBLE:
+        *type = AP_DOUBLE;
+        return 0;
+    default:
+        return -1;
     }
 }
 

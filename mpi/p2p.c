@@ -218,8 +218,8 @@ int PMPI_Send_init(const void *buf, int count, MPI_Datatype type, int dest, int 
 }
 MPI_ALIAS(Send_init)
 
-int PMPI_Ssend_init(const void *buf, int count, MPI_Datatype type, int dest, int tag,
-                    MPI_Comm comm, MPI_Request *request)
+int PMPI_Ssend_init(const void *buf, int count, MPI_Datatype type, int dest, int tag, MPI_Comm comm,
+                    MPI_Request *request)
 {
     return isend_mode(buf, count, type, dest, tag, comm, request, SM_SYNC, true, "MPI_Ssend_init");
 }
@@ -284,7 +284,7 @@ int PMPI_Start(MPI_Request *request)
 }
 MPI_ALIAS(Start)
 
-int PMPI_Startall(int count, MPI_Request requests[])
+int PMPI_Startall(int count, MPI_Request *requests)
 {
     if (count < 0 || (count && !requests))
         return mpi_err(MPI_COMM_WORLD, MPI_ERR_ARG, "MPI_Startall: bad arguments");

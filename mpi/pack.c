@@ -12,7 +12,8 @@ void mpi_pack_bytes(const void *buf, int count, const struct mpi_dtype *t, void 
     const char *b = buf;
     char *o = out;
     if (mpi_dt_contig(t)) {
-        memcpy(o, b, mpi_dt_bytes(t, count));
+        size_t n = mpi_dt_bytes(t, count);
+        if (n) memcpy(o, b, n); /* buf may be NULL when nothing is sent */
         return;
     }
     for (int i = 0; i < count; i++, b += t->extent)
@@ -28,7 +29,7 @@ void mpi_unpack_bytes(const void *in, size_t bytes, void *buf, int count, const 
     char *b = buf;
     if (mpi_dt_contig(t)) {
         size_t n = mpi_dt_bytes(t, count);
-        memcpy(b, i_, bytes < n ? bytes : n);
+        if (bytes && n) memcpy(b, i_, bytes < n ? bytes : n);
         return;
     }
     for (int i = 0; i < count && bytes; i++, b += t->extent)
@@ -46,7 +47,7 @@ int mpi_copy_typed(const void *src, int scount, MPI_Datatype st, void *dst, int 
     struct mpi_dtype *s = mpi_dt(st), *d = mpi_dt(dt);
     size_t sb = mpi_dt_bytes(s, scount), db = mpi_dt_bytes(d, dcount);
     if (mpi_dt_contig(s) && mpi_dt_contig(d)) {
-        memmove(dst, src, sb < db ? sb : db);
+        if (sb && db) memmove(dst, src, sb < db ? sb : db);
         return sb > db ? MPI_ERR_TRUNCATE : MPI_SUCCESS;
     }
     void *tmp = malloc(sb ? sb : 1);
@@ -116,9 +117,12 @@ int PMPI_Get_count(const MPI_Status *status, MPI_Datatype type, int *count)
         return mpi_err(MPI_COMM_WORLD, MPI_ERR_ARG, "MPI_Get_count: NULL argument");
     struct mpi_dtype *t = mpi_dt(type);
     if (!t) return mpi_err(MPI_COMM_WORLD, MPI_ERR_TYPE, "MPI_Get_count: invalid datatype");
-    if (t->size == 0) *count = status->mpi_bytes_ ? MPI_UNDEFINED : 0;
-    else if (status->mpi_bytes_ % t->size) *count = MPI_UNDEFINED;
-    else *count = (int)(status->mpi_bytes_ / t->size);
+    if (t->size == 0)
+        *count = status->mpi_bytes_ ? MPI_UNDEFINED : 0;
+    else if (status->mpi_bytes_ % t->size)
+        *count = MPI_UNDEFINED;
+    else
+        *count = (int)(status->mpi_bytes_ / t->size);
     return MPI_SUCCESS;
 }
 MPI_ALIAS(Get_count)

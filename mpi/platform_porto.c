@@ -37,8 +37,11 @@ static unsigned null_pending(void *ctx)
     return 0;
 }
 
-static struct link solo_link = {.mtu = 1500, .send = null_send, .flush = null_flush,
-                                .poll = null_poll, .pending = null_pending};
+static struct link solo_link = {.mtu = 1500,
+                                .send = null_send,
+                                .flush = null_flush,
+                                .poll = null_poll,
+                                .pending = null_pending};
 static struct ap solo_ap;
 
 struct ap *mpi_platform_ap(void)
@@ -46,8 +49,8 @@ struct ap *mpi_platform_ap(void)
     struct ap *ap = porto_ap();
     if (ap) return ap;
     static const uint8_t mac[1][6] = {{0x02, 0, 0, 0, 0, 1}};
-    struct ap_config cfg = {.nodes = 1, .rank = 0, .macs = mac, .link = &solo_link,
-                            .now_ns = porto_time_ns};
+    struct ap_config cfg = {
+        .nodes = 1, .rank = 0, .macs = mac, .link = &solo_link, .now_ns = porto_time_ns};
     if (ap_init(&solo_ap, &cfg) < 0) {
         fprintf(stderr, "libmpi: one-rank engine: %s\n", ap_error(&solo_ap));
         return NULL;
@@ -60,9 +63,7 @@ uint64_t mpi_platform_now_ns(void)
     return porto_time_ns();
 }
 
-void mpi_platform_idle(void)
-{
-}
+void mpi_platform_idle(void) {}
 
 void mpi_platform_name(char *buf, size_t size)
 {

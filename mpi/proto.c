@@ -44,8 +44,10 @@ static int send_ctl(struct mpi_proc *p, int world, const struct mpi_hdr *h, cons
 {
     struct mpi_pool_ent *e = pool_get(p);
     memcpy(e->buf, h, MPI_HDR);
-    if (t) mpi_pack_bytes(payload, count, t, e->buf + MPI_HDR);
-    else if (len) memcpy(e->buf + MPI_HDR, payload, len);
+    if (t)
+        mpi_pack_bytes(payload, count, t, e->buf + MPI_HDR);
+    else if (len)
+        memcpy(e->buf + MPI_HDR, payload, len);
     int rc = ap_isend_fc(p->ap, &e->ar, world, eager_port(p, world), e->buf, MPI_HDR + len);
     if (rc < 0) return MPI_ERR_OTHER;
     e->busy = true;
@@ -154,8 +156,11 @@ static int land_free(struct mpi_proc *p)
 static bool land_start(struct mpi_proc *p, struct mpi_req *r)
 {
     size_t acc = r->rdv_len < r->len ? r->rdv_len : r->len;
-    struct mpi_hdr h = {.kind = MSG_CTS, .ctx = (uint16_t)r->ctx, .len = (uint32_t)acc,
-                        .port = NO_PORT, .cookie = r->rdv_cookie};
+    struct mpi_hdr h = {.kind = MSG_CTS,
+                        .ctx = (uint16_t)r->ctx,
+                        .len = (uint32_t)acc,
+                        .port = NO_PORT,
+                        .cookie = r->rdv_cookie};
     if (acc == 0) {
         int rc = send_ctl(p, r->world, &h, NULL, 0, NULL, 0);
         if (rc) r->err = rc;
@@ -207,8 +212,10 @@ void mpi_recv_rts(struct mpi_req *r, int src, int tag, uint64_t cookie, size_t l
     if (p->port_wait_head || !land_start(p, r)) {
         r->rs = RS_WAIT_PORT;
         r->next = NULL;
-        if (p->port_wait_tail) p->port_wait_tail->next = r;
-        else p->port_wait_head = r;
+        if (p->port_wait_tail)
+            p->port_wait_tail->next = r;
+        else
+            p->port_wait_head = r;
         p->port_wait_tail = r;
         mpi_act_add(r);
     }

@@ -214,7 +214,7 @@ static MPI_Status *st_at(MPI_Status *sts, int i)
     return sts == MPI_STATUSES_IGNORE || !sts ? MPI_STATUS_IGNORE : &sts[i];
 }
 
-int PMPI_Testall(int count, MPI_Request requests[], int *flag, MPI_Status *statuses)
+int PMPI_Testall(int count, MPI_Request *requests, int *flag, MPI_Status *statuses)
 {
     MPI_TRY(check_reqs(count, requests, "MPI_Testall"));
     if (!flag) return mpi_err(MPI_COMM_WORLD, MPI_ERR_ARG, "MPI_Testall: NULL flag");
@@ -231,15 +231,14 @@ int PMPI_Testall(int count, MPI_Request requests[], int *flag, MPI_Status *statu
             empty_status(st_at(statuses, i));
             continue;
         }
-        if (mpi_req_finish(mpi_req_get(requests[i]), &requests[i], st_at(statuses, i)))
-            any_err = 1;
+        if (mpi_req_finish(mpi_req_get(requests[i]), &requests[i], st_at(statuses, i))) any_err = 1;
     }
     if (any_err) return mpi_err(MPI_COMM_WORLD, MPI_ERR_IN_STATUS, "MPI_Testall: a request failed");
     return MPI_SUCCESS;
 }
 MPI_ALIAS(Testall)
 
-int PMPI_Waitall(int count, MPI_Request requests[], MPI_Status *statuses)
+int PMPI_Waitall(int count, MPI_Request *requests, MPI_Status *statuses)
 {
     MPI_TRY(check_reqs(count, requests, "MPI_Waitall"));
     for (int i = 0; i < count; i++)
@@ -250,15 +249,14 @@ int PMPI_Waitall(int count, MPI_Request requests[], MPI_Status *statuses)
             empty_status(st_at(statuses, i));
             continue;
         }
-        if (mpi_req_finish(mpi_req_get(requests[i]), &requests[i], st_at(statuses, i)))
-            any_err = 1;
+        if (mpi_req_finish(mpi_req_get(requests[i]), &requests[i], st_at(statuses, i))) any_err = 1;
     }
     if (any_err) return mpi_err(MPI_COMM_WORLD, MPI_ERR_IN_STATUS, "MPI_Waitall: a request failed");
     return MPI_SUCCESS;
 }
 MPI_ALIAS(Waitall)
 
-int PMPI_Testany(int count, MPI_Request requests[], int *index, int *flag, MPI_Status *status)
+int PMPI_Testany(int count, MPI_Request *requests, int *index, int *flag, MPI_Status *status)
 {
     MPI_TRY(check_reqs(count, requests, "MPI_Testany"));
     if (!index || !flag) return mpi_err(MPI_COMM_WORLD, MPI_ERR_ARG, "MPI_Testany: NULL");
@@ -280,7 +278,7 @@ int PMPI_Testany(int count, MPI_Request requests[], int *index, int *flag, MPI_S
 }
 MPI_ALIAS(Testany)
 
-int PMPI_Waitany(int count, MPI_Request requests[], int *index, MPI_Status *status)
+int PMPI_Waitany(int count, MPI_Request *requests, int *index, MPI_Status *status)
 {
     int flag = 0;
     for (;;) {
@@ -291,7 +289,7 @@ int PMPI_Waitany(int count, MPI_Request requests[], int *index, MPI_Status *stat
 }
 MPI_ALIAS(Waitany)
 
-int PMPI_Testsome(int incount, MPI_Request requests[], int *outcount, int indices[],
+int PMPI_Testsome(int incount, MPI_Request *requests, int *outcount, int *indices,
                   MPI_Status *statuses)
 {
     MPI_TRY(check_reqs(incount, requests, "MPI_Testsome"));
@@ -308,12 +306,13 @@ int PMPI_Testsome(int incount, MPI_Request requests[], int *outcount, int indice
         indices[n++] = i;
     }
     *outcount = active ? n : MPI_UNDEFINED;
-    if (any_err) return mpi_err(MPI_COMM_WORLD, MPI_ERR_IN_STATUS, "MPI_Testsome: a request failed");
+    if (any_err)
+        return mpi_err(MPI_COMM_WORLD, MPI_ERR_IN_STATUS, "MPI_Testsome: a request failed");
     return MPI_SUCCESS;
 }
 MPI_ALIAS(Testsome)
 
-int PMPI_Waitsome(int incount, MPI_Request requests[], int *outcount, int indices[],
+int PMPI_Waitsome(int incount, MPI_Request *requests, int *outcount, int *indices,
                   MPI_Status *statuses)
 {
     for (;;) {

@@ -5,15 +5,17 @@
 
 #include "mpi/mpi_impl.h"
 
-int PMPI_Dims_create(int nnodes, int ndims, int dims[])
+int PMPI_Dims_create(int nnodes, int ndims, int *dims)
 {
     if (nnodes < 1 || ndims < 0 || ndims > MPI_MAX_DIMS || (ndims && !dims))
         return mpi_err(MPI_COMM_WORLD, MPI_ERR_ARG, "MPI_Dims_create: bad arguments");
     int fixed = 1, free_dims = 0;
     for (int i = 0; i < ndims; i++) {
         if (dims[i] < 0) return mpi_err(MPI_COMM_WORLD, MPI_ERR_DIMS, "MPI_Dims_create: dims < 0");
-        if (dims[i]) fixed *= dims[i];
-        else free_dims++;
+        if (dims[i])
+            fixed *= dims[i];
+        else
+            free_dims++;
     }
     if (nnodes % fixed)
         return mpi_err(MPI_COMM_WORLD, MPI_ERR_DIMS,
@@ -48,7 +50,7 @@ int PMPI_Dims_create(int nnodes, int ndims, int dims[])
 }
 MPI_ALIAS(Dims_create)
 
-int PMPI_Cart_create(MPI_Comm comm, int ndims, const int dims[], const int periods[], int reorder,
+int PMPI_Cart_create(MPI_Comm comm, int ndims, const int *dims, const int *periods, int reorder,
                      MPI_Comm *newcomm)
 {
     (void)reorder;
@@ -57,7 +59,8 @@ int PMPI_Cart_create(MPI_Comm comm, int ndims, const int dims[], const int perio
         return mpi_err(comm, MPI_ERR_ARG, "MPI_Cart_create: bad arguments");
     int cells = 1;
     for (int i = 0; i < ndims; i++) {
-        if (dims[i] <= 0) return mpi_err(comm, MPI_ERR_DIMS, "MPI_Cart_create: dims[%d] = %d", i, dims[i]);
+        if (dims[i] <= 0)
+            return mpi_err(comm, MPI_ERR_DIMS, "MPI_Cart_create: dims[%d] = %d", i, dims[i]);
         cells *= dims[i];
     }
     struct mpi_comm *c = mpi_comm(comm);
@@ -81,12 +84,11 @@ static int cart(MPI_Comm comm, const char *fn, struct mpi_comm **out)
 {
     MPI_TRY(mpi_check_comm(comm, fn));
     *out = mpi_comm(comm);
-    if ((*out)->ndims == 0)
-        return mpi_err(comm, MPI_ERR_TOPOLOGY, "%s: no Cartesian topology", fn);
+    if ((*out)->ndims == 0) return mpi_err(comm, MPI_ERR_TOPOLOGY, "%s: no Cartesian topology", fn);
     return MPI_SUCCESS;
 }
 
-int PMPI_Cart_coords(MPI_Comm comm, int rank, int maxdims, int coords[])
+int PMPI_Cart_coords(MPI_Comm comm, int rank, int maxdims, int *coords)
 {
     struct mpi_comm *c;
     MPI_TRY(cart(comm, "MPI_Cart_coords", &c));
@@ -103,7 +105,7 @@ int PMPI_Cart_coords(MPI_Comm comm, int rank, int maxdims, int coords[])
 }
 MPI_ALIAS(Cart_coords)
 
-int PMPI_Cart_rank(MPI_Comm comm, const int coords[], int *rank)
+int PMPI_Cart_rank(MPI_Comm comm, const int *coords, int *rank)
 {
     struct mpi_comm *c;
     MPI_TRY(cart(comm, "MPI_Cart_rank", &c));
@@ -111,7 +113,8 @@ int PMPI_Cart_rank(MPI_Comm comm, const int coords[], int *rank)
     int r = 0;
     for (int i = 0; i < c->ndims; i++) {
         int x = coords[i];
-        if (c->periods[i]) x = ((x % c->dims[i]) + c->dims[i]) % c->dims[i];
+        if (c->periods[i])
+            x = ((x % c->dims[i]) + c->dims[i]) % c->dims[i];
         else if (x < 0 || x >= c->dims[i])
             return mpi_err(comm, MPI_ERR_ARG, "MPI_Cart_rank: coordinate %d out of range", x);
         r = r * c->dims[i] + x;
@@ -147,7 +150,7 @@ int PMPI_Cart_shift(MPI_Comm comm, int direction, int disp, int *source, int *de
 }
 MPI_ALIAS(Cart_shift)
 
-int PMPI_Cart_get(MPI_Comm comm, int maxdims, int dims[], int periods[], int coords[])
+int PMPI_Cart_get(MPI_Comm comm, int maxdims, int *dims, int *periods, int *coords)
 {
     struct mpi_comm *c;
     MPI_TRY(cart(comm, "MPI_Cart_get", &c));

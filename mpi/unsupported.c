@@ -13,10 +13,10 @@ static int unsupported(MPI_Comm comm, const char *fn, const char *what)
     /* Said even when the error handler returns: a program that ignores the code still
      * leaves a trace of why its results are missing. */
     fprintf(stderr, "libmpi: %s: %s are not supported\n", fn, what);
-    return mpi_err(comm, MPI_ERR_UNSUPPORTED_OPERATION, "%s: %s are not supported by Porto's libmpi",
-                   fn, what);
+    return mpi_err(comm, MPI_ERR_UNSUPPORTED_OPERATION,
+                   "%s: %s are not supported by Porto's libmpi", fn, what);
 }
-#define WIN(fn) return unsupported(MPI_COMM_WORLD, "MPI_" #fn, "one-sided windows (MPI_Win_*)")
+#define WIN(fn)    return unsupported(MPI_COMM_WORLD, "MPI_" #fn, "one-sided windows (MPI_Win_*)")
 #define FILEOP(fn) return unsupported(MPI_COMM_WORLD, "MPI_" #fn, "MPI-IO files (MPI_File_*)")
 #define DGRAPH(c, fn)                                                                              \
     return unsupported(c, "MPI_" #fn, "distributed graph topologies (MPI_Dist_graph_*)")
@@ -107,9 +107,9 @@ int PMPI_Get(void *origin, int origin_count, MPI_Datatype origin_type, int targe
     WIN(Get);
 }
 MPI_ALIAS(Get)
-int PMPI_Accumulate(const void *origin, int origin_count, MPI_Datatype origin_type,
-                    int target_rank, MPI_Aint target_disp, int target_count,
-                    MPI_Datatype target_type, MPI_Op op, MPI_Win win)
+int PMPI_Accumulate(const void *origin, int origin_count, MPI_Datatype origin_type, int target_rank,
+                    MPI_Aint target_disp, int target_count, MPI_Datatype target_type, MPI_Op op,
+                    MPI_Win win)
 {
     (void)origin, (void)origin_count, (void)origin_type, (void)target_rank, (void)target_disp,
         (void)target_count, (void)target_type, (void)op, (void)win;
@@ -143,9 +143,9 @@ int PMPI_File_write(MPI_File fh, const void *buf, int count, MPI_Datatype type, 
 }
 MPI_ALIAS(File_write)
 
-int PMPI_Dist_graph_create(MPI_Comm comm, int n, const int sources[], const int degrees[],
-                           const int destinations[], const int weights[], MPI_Info info,
-                           int reorder, MPI_Comm *newcomm)
+int PMPI_Dist_graph_create(MPI_Comm comm, int n, const int *sources, const int *degrees,
+                           const int *destinations, const int *weights, MPI_Info info, int reorder,
+                           MPI_Comm *newcomm)
 {
     (void)n, (void)sources, (void)degrees, (void)destinations, (void)weights, (void)info,
         (void)reorder;
@@ -153,10 +153,10 @@ int PMPI_Dist_graph_create(MPI_Comm comm, int n, const int sources[], const int 
     DGRAPH(comm, Dist_graph_create);
 }
 MPI_ALIAS(Dist_graph_create)
-int PMPI_Dist_graph_create_adjacent(MPI_Comm comm, int indegree, const int sources[],
-                                    const int sourceweights[], int outdegree,
-                                    const int destinations[], const int destweights[],
-                                    MPI_Info info, int reorder, MPI_Comm *newcomm)
+int PMPI_Dist_graph_create_adjacent(MPI_Comm comm, int indegree, const int *sources,
+                                    const int *sourceweights, int outdegree,
+                                    const int *destinations, const int *destweights, MPI_Info info,
+                                    int reorder, MPI_Comm *newcomm)
 {
     (void)indegree, (void)sources, (void)sourceweights, (void)outdegree, (void)destinations,
         (void)destweights, (void)info, (void)reorder;
@@ -170,8 +170,8 @@ int PMPI_Dist_graph_neighbors_count(MPI_Comm comm, int *indegree, int *outdegree
     DGRAPH(comm, Dist_graph_neighbors_count);
 }
 MPI_ALIAS(Dist_graph_neighbors_count)
-int PMPI_Dist_graph_neighbors(MPI_Comm comm, int maxindegree, int sources[], int sourceweights[],
-                              int maxoutdegree, int destinations[], int destweights[])
+int PMPI_Dist_graph_neighbors(MPI_Comm comm, int maxindegree, int *sources, int *sourceweights,
+                              int maxoutdegree, int *destinations, int *destweights)
 {
     (void)maxindegree, (void)sources, (void)sourceweights, (void)maxoutdegree, (void)destinations,
         (void)destweights;

@@ -15,8 +15,8 @@
 #include "mpi/mpi_impl.h"
 #include "tests/mpi/harness.h"
 
-static const int sizes[] = {0, 1, 7, MPI_EAGER_MAX - 1, MPI_EAGER_MAX, MPI_EAGER_MAX + 1,
-                            3 * MPI_EAGER_MAX + 5, 200000};
+static const int sizes[] = {
+    0, 1, 7, MPI_EAGER_MAX - 1, MPI_EAGER_MAX, MPI_EAGER_MAX + 1, 3 * MPI_EAGER_MAX + 5, 200000};
 #define NSIZES ((int)(sizeof sizes / sizeof sizes[0]))
 
 static void fill(unsigned char *b, size_t n, unsigned id)
@@ -61,8 +61,8 @@ static int rank_sizes(void)
                 CHECK(n == sizes[k], "size %d: count %d", sizes[k], n);
                 CHECK(st.MPI_SOURCE == 0 && st.MPI_TAG == k, "status %d/%d", st.MPI_SOURCE,
                       st.MPI_TAG);
-                CHECK(same(buf, (size_t)sizes[k], id), "size %d mode %d: payload differs",
-                      sizes[k], mode);
+                CHECK(same(buf, (size_t)sizes[k], id), "size %d mode %d: payload differs", sizes[k],
+                      mode);
             }
         }
     free(buf);
@@ -244,7 +244,8 @@ static int rank_persistent(void)
     for (int round = 0; round < 10; round++) {
         for (int i = 0; i < 6000; i++)
             out[i] = me * 100000 + round * 1000 + i % 1000;
-        if (round % 2) CHECK_OK(MPI_Startall(2, rq));
+        if (round % 2)
+            CHECK_OK(MPI_Startall(2, rq));
         else {
             CHECK_OK(MPI_Start(&rq[1]));
             CHECK_OK(MPI_Start(&rq[0]));
@@ -252,7 +253,8 @@ static int rank_persistent(void)
         CHECK_OK(MPI_Waitall(2, rq, MPI_STATUSES_IGNORE));
         CHECK(rq[0] != MPI_REQUEST_NULL, "persistent request freed by Wait");
         for (int i = 0; i < 6000; i++)
-            CHECK(in[i] == left * 100000 + round * 1000 + i % 1000, "round %d element %d", round, i);
+            CHECK(in[i] == left * 100000 + round * 1000 + i % 1000, "round %d element %d", round,
+                  i);
     }
     CHECK_OK(MPI_Request_free(&rq[0]));
     CHECK_OK(MPI_Request_free(&rq[1]));
@@ -260,8 +262,8 @@ static int rank_persistent(void)
     CHECK_OK(MPI_Sendrecv(&v, 1, MPI_INT, right, 1, &w, 1, MPI_INT, left, 1, MPI_COMM_WORLD,
                           MPI_STATUS_IGNORE));
     CHECK(w == left, "sendrecv got %d", w);
-    CHECK_OK(MPI_Sendrecv_replace(&v, 1, MPI_INT, right, 2, left, 2, MPI_COMM_WORLD,
-                                  MPI_STATUS_IGNORE));
+    CHECK_OK(
+        MPI_Sendrecv_replace(&v, 1, MPI_INT, right, 2, left, 2, MPI_COMM_WORLD, MPI_STATUS_IGNORE));
     CHECK(v == left, "sendrecv_replace got %d", v);
     return MPI_Finalize();
 }
@@ -360,9 +362,11 @@ static int rank_waits(void)
         for (int k = 0; k < NBIG; k++) {
             if (me == 1) fill(big + (size_t)k * BIG, BIG, 500u + (unsigned)k);
             if (me == 0)
-                CHECK_OK(MPI_Irecv(big + (size_t)k * BIG, BIG, MPI_BYTE, 1, k, MPI_COMM_WORLD, &r[k]));
+                CHECK_OK(
+                    MPI_Irecv(big + (size_t)k * BIG, BIG, MPI_BYTE, 1, k, MPI_COMM_WORLD, &r[k]));
             else
-                CHECK_OK(MPI_Isend(big + (size_t)k * BIG, BIG, MPI_BYTE, 0, k, MPI_COMM_WORLD, &r[k]));
+                CHECK_OK(
+                    MPI_Isend(big + (size_t)k * BIG, BIG, MPI_BYTE, 0, k, MPI_COMM_WORLD, &r[k]));
         }
         CHECK_OK(MPI_Waitall(NBIG, r, MPI_STATUSES_IGNORE));
         if (me == 0)
@@ -423,8 +427,8 @@ static int rank_bsend_self(void)
     CHECK_OK(MPI_Wait(&r, MPI_STATUS_IGNORE));
     CHECK(!memcmp(self_in, data, sizeof data), "self rendezvous");
     MPI_Status st;
-    CHECK_OK(MPI_Sendrecv(data, 3, MPI_INT, MPI_PROC_NULL, 0, self_in, 3, MPI_INT, MPI_PROC_NULL,
-                          0, MPI_COMM_WORLD, &st));
+    CHECK_OK(MPI_Sendrecv(data, 3, MPI_INT, MPI_PROC_NULL, 0, self_in, 3, MPI_INT, MPI_PROC_NULL, 0,
+                          MPI_COMM_WORLD, &st));
     CHECK(st.MPI_SOURCE == MPI_PROC_NULL, "PROC_NULL status");
     return MPI_Finalize();
 }
