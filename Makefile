@@ -34,14 +34,16 @@ ASFLAGS  := -g
 BOOT_SRCS   := $(wildcard boot/*.S)
 KERNEL_SRCS := $(wildcard kernel/*.c)
 LIBC_SRCS   := $(wildcard libc/*.c)
+RUNTIME_SRCS := $(wildcard runtime/*.c)
 DRIVER_SRCS :=
 NET_SRCS    :=
 -include drivers/drivers.mk
 -include net/net.mk
 -include mpi/mpi.mk
 
-PORTO_SRCS := $(BOOT_SRCS) $(KERNEL_SRCS) $(LIBC_SRCS) $(DRIVER_SRCS) $(NET_SRCS)
+PORTO_SRCS := $(BOOT_SRCS) $(KERNEL_SRCS) $(LIBC_SRCS) $(DRIVER_SRCS) $(NET_SRCS) $(RUNTIME_SRCS)
 PORTO_OBJS := $(patsubst %,$(BUILD)/obj/%.o,$(PORTO_SRCS))
+PORTO_LIB  := $(BUILD)/libporto.a
 APPS       := $(notdir $(patsubst %/,%,$(dir $(wildcard apps/*/main.c))))
 APP_ELFS   := $(patsubst %,$(BUILD)/%.elf,$(APPS))
 APP_OBJS   := $(patsubst %,$(BUILD)/obj/%.o,$(wildcard apps/*/*.c))
@@ -68,16 +70,24 @@ $(BUILD)/obj/%.S.o: %.S
 	@mkdir -p $(dir $@)
 	$(CC) $(ASFLAGS) $(CPPFLAGS) -c $< -o $@
 
-# One job image per app: app objects + every Porto object (not an archive: the kernel finds
-# the NIC registry and the job layer through weak symbols, which archives would not pull in)
-# + newlib, linked at 1 MiB. The .elf is what loaders boot (stripped); the .debug.elf keeps
-# symbols for gdb and addr2line.
+# Porto itself, as the archive images link from: the linker takes what the boot sequence
+# (runtime/start.c) and the app reference, nothing else.
+$(PORTO_LIB): $(PORTO_OBJS)
+	@rm -f $@
+	ar rcs $@ $^
+
+# One job image per app: app objects + libporto.a + newlib, linked at 1 MiB. The group lets
+# newlib's calls into Porto's porting layer (libc/) and Porto's calls into newlib resolve in
+# either order. The .elf is what loaders boot (stripped); the .debug.elf keeps symbols for
+# gdb and addr2line.
+PORTO_LINK = $(LD) -n -nostdlib -static -T linker.ld -z max-page-size=0x1000 -z noexecstack \
+	--no-warn-rwx-segments
 .SECONDEXPANSION:
-$(BUILD)/%.debug.elf: $$(addprefix $(BUILD)/obj/,$$(addsuffix .o,$$(wildcard apps/$$*/*.c))) $(PORTO_OBJS) linker.ld
-	$(LD) -n -nostdlib -static -T linker.ld -z max-page-size=0x1000 -z noexecstack \
-		--no-warn-rwx-segments -o $@ \
-		$(filter %.o,$^) $(filter %.a,$^) \
-		--start-group $(NEWLIB_LIB)/libm.a $(NEWLIB_LIB)/libc.a $(LIBGCC) --end-group
+# Extra archives an app depends on (libmpi.a for MPI apps, see mpi/mpi.mk) come before
+# Porto's, so that what they call in Porto is found in the group.
+$(BUILD)/%.debug.elf: $$(addprefix $(BUILD)/obj/,$$(addsuffix .o,$$(wildcard apps/$$*/*.c))) $(PORTO_LIB) linker.ld
+	$(PORTO_LINK) -o $@ $(filter %.o,$^) $(filter-out $(PORTO_LIB),$(filter %.a,$^)) \
+		--start-group $(PORTO_LIB) $(NEWLIB_LIB)/libm.a $(NEWLIB_LIB)/libc.a $(LIBGCC) --end-group
 
 $(BUILD)/%.elf: $(BUILD)/%.debug.elf
 	$(STRIP) -o $@ $<

@@ -1,2 +1,3 @@
-# NIC drivers linked into every job image (see drivers/registry.c for probe order).
-DRIVER_SRCS += drivers/registry.c $(wildcard drivers/e1000.c drivers/tg3.c)
+# drivers/drivers.mk — the NIC registry (nic.c, registry.c: probe order) and every driver,
+# in every job image's archive.
+DRIVER_SRCS += $(wildcard drivers/*.c)

@@ -12,7 +12,7 @@
  * nic_tx_pending() says the device has finished with every frame queued before.
  *
  * Memory is identity-mapped (virtual == physical), so buffer addresses go to the device as is.
- * kernel/nic.c holds the registry: nic_probe_all() walks the PCI devices and binds the first
+ * drivers/nic.c holds the registry: nic_probe_all() walks the PCI devices and binds the first
  * supported NIC; drivers/drivers.mk lists the drivers built into every image.
  */
 #ifndef PORTO_NIC_H
@@ -123,8 +123,8 @@ static inline int nic_poll(struct nic *n, nic_rx_fn fn, void *ctx, unsigned budg
     return n->ops->poll(n, fn, ctx, budget);
 }
 
-/* Registry (kernel/nic.c). */
-extern const struct nic_driver *const nic_drivers[]; /* entries may be NULL (weak, not built) */
+/* Registry (drivers/nic.c). */
+extern const struct nic_driver *const nic_drivers[]; /* drivers/registry.c, in probe order */
 extern const unsigned nic_ndrivers;
 /* Probe every PCI device against every driver; binds the first match. Prints what it found
  * (or that no supported NIC is present). Returns the NIC or NULL. Does not open it. */

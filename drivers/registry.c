@@ -1,10 +1,8 @@
-/* drivers/registry.c — the NIC drivers built into every job image, in probe order.
- * Weak references: a driver missing from a partial build is simply skipped. */
+/* drivers/registry.c — the NIC drivers built into every job image, in probe order. */
 #include "drivers/nic.h"
-#include <stddef.h>
 
-extern const struct nic_driver e1000_driver __attribute__((weak));
-extern const struct nic_driver tg3_driver __attribute__((weak));
+extern const struct nic_driver e1000_driver;
+extern const struct nic_driver tg3_driver;
 
 const struct nic_driver *const nic_drivers[] = {&e1000_driver, &tg3_driver};
 const unsigned nic_ndrivers = sizeof(nic_drivers) / sizeof(nic_drivers[0]);

@@ -5,6 +5,11 @@
 #include <stdint.h>
 #include <stdnoreturn.h>
 
+/* Bring up the machine services in order: console, multiboot information (command line,
+ * modules), fault handling, command line parsing, memory, clock. Called once, first, by the
+ * boot sequence (runtime/start.c) with the multiboot information's address. */
+void kernel_init(uint32_t mbi_addr);
+
 /* Stop the machine with an exit code. Under QEMU with isa-debug-exit (iobase 0xf4) the QEMU
  * process exits with status (code << 1) | 1; otherwise the CPU halts forever. Runs the exit
  * hooks first (the job layer reports the code to rank 0). */

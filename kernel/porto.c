@@ -1,4 +1,5 @@
-/* kernel/porto.c — include/porto.h's kernel part: command line and clock for apps. */
+/* kernel/porto.c — include/porto.h's kernel part: command line and clock for apps. The job
+ * part (porto_rank, porto_nodes, porto_ap) is the job layer's: net/job.c. */
 #include "porto.h"
 #include "kernel/cmdline.h"
 #include "kernel/tsc.h"
@@ -9,7 +10,3 @@ uint64_t porto_time_ns(void) { return time_ns(); }
 uint64_t porto_tsc(void) { return tsc_mono(); }
 uint64_t porto_tsc_hz(void) { return tsc_hz; }
 
-/* Single-node defaults; net/job.c overrides them (strong symbols) in a job. */
-__attribute__((weak)) int porto_rank(void) { return 0; }
-__attribute__((weak)) int porto_nodes(void) { return 1; }
-__attribute__((weak)) struct ap *porto_ap(void) { return 0; }

@@ -8,7 +8,14 @@
 # network namespace: the kernel's real switch, tc netem works on the taps, nothing leaves
 # the namespace. "vde" (no root needed, or CNET_KIND=vde): vde_switch from Debian's vde2 on
 # a unix socket; no PXE (no host address) and no netem.
+# "impaired" (CNET_KIND=impaired, CNET_IMPAIR="wirefilter options"): an impaired switch that
+# needs no netem. Every node has its own small vde_switch, joined to a central vde_switch by
+# its own vde2 wirefilter, so every node's link drops, duplicates, reorders, corrupts, delays
+# or limits bandwidth as asked. Loss, duplication, noise and delay act on the node-to-centre
+# direction only (each frame is impaired once, on its sender's link, whoever receives it);
+# bandwidth limits both directions. No root, no PXE.
 CNET_KIND=${CNET_KIND:-}
+CNET_IMPAIR=${CNET_IMPAIR:-}
 CNET_NS=""
 CNET_DIR=""
 CNET_N=0
@@ -39,7 +46,22 @@ cnet_up() {
         command -v vde_switch >/dev/null || { echo "cluster-net: vde_switch missing (apt-get install vde2)" >&2; return 1; }
         vde_switch -s "$CNET_DIR/vde.sock" -p "$CNET_DIR/vde.pid" -n $((n + 4)) -d >/dev/null 2>&1 || return 1
         ;;
-    *) echo "cluster-net: unknown switch kind '$CNET_KIND' (bridge|vde)" >&2; return 1 ;;
+    impaired)
+        command -v vde_switch >/dev/null && command -v wirefilter >/dev/null ||
+            { echo "cluster-net: vde_switch/wirefilter missing (apt-get install vde2)" >&2; return 1; }
+        vde_switch -s "$CNET_DIR/vde.sock" -p "$CNET_DIR/vde.pid" -n $((n + 4)) -d >/dev/null 2>&1 || return 1
+        for ((k = 0; k < n; k++)); do
+            vde_switch -s "$CNET_DIR/node$k.sock" -p "$CNET_DIR/node$k.pid" -n 4 -d >/dev/null 2>&1 || return 1
+            # wirefilter reads commands from stdin and exits at its end: --daemon detaches it.
+            # shellcheck disable=SC2086 # CNET_IMPAIR is an option list
+            wirefilter --daemon --pidfile "$CNET_DIR/wire$k.pid" \
+                -v "$CNET_DIR/node$k.sock:$CNET_DIR/vde.sock" $CNET_IMPAIR >/dev/null 2>&1 || {
+                echo "cluster-net: wirefilter $CNET_IMPAIR failed for node $k" >&2
+                return 1
+            }
+        done
+        ;;
+    *) echo "cluster-net: unknown switch kind '$CNET_KIND' (bridge|vde|impaired)" >&2; return 1 ;;
     esac
 }
 
@@ -47,6 +69,7 @@ cnet_netdev() {
     case $CNET_KIND in
     bridge) echo "tap,id=net0,ifname=tap$1,script=no,downscript=no" ;;
     vde) echo "vde,id=net0,sock=$CNET_DIR/vde.sock" ;;
+    impaired) echo "vde,id=net0,sock=$CNET_DIR/node$1.sock" ;;
     esac
 }
 
@@ -66,7 +89,10 @@ cnet_down() {
         CNET_NS=""
     fi
     if [ -n "$CNET_DIR" ]; then
-        [ -f "$CNET_DIR/vde.pid" ] && kill "$(cat "$CNET_DIR/vde.pid")" 2>/dev/null
+        local f
+        for f in "$CNET_DIR"/wire*.pid "$CNET_DIR"/node*.pid "$CNET_DIR/vde.pid"; do
+            [ -f "$f" ] && kill "$(cat "$f")" 2>/dev/null
+        done
         rm -rf "$CNET_DIR"
         CNET_DIR=""
     fi

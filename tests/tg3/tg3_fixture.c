@@ -1,6 +1,6 @@
 /*
  * tests/tg3/tg3_fixture.c — the shared setup of the tg3 tests (see tg3_fixture.h): models
- * created through the harness, the driver probed and opened on them exactly as kernel/nic.c
+ * created through the harness, the driver probed and opened on them exactly as drivers/nic.c
  * would, and frame helpers. Built into each tg3 test program by tests/mk/tg3.mk.
  */
 #include "tg3_fixture.h"

@@ -11,7 +11,7 @@
 #include "kernel/tsc.h"
 
 uint64_t tsc_boot; /* defined by boot/entry.S on the machine */
-int64_t karg_int(const char *key, int64_t def) { return (void)key, def; } /* kernel/main.c */
+int64_t karg_int(const char *key, int64_t def) { return (void)key, def; } /* kernel/init.c */
 
 /* The console's part (kernel/console.c on the machine): here kprintf lands in a buffer. */
 static char console[256];

@@ -1,7 +1,7 @@
 /*
- * kernel/main.c — from boot/entry.S to the app's main(): console, multiboot information,
- * faults, command line, memory, clock, PCI, the network and job hooks, then
- * exit(main(argc, argv)). Also the machine's exit path and the multiboot module table.
+ * kernel/init.c — the machine services, brought up in order by kernel_init() (called first by
+ * runtime/start.c): console, multiboot information, faults, command line, memory, clock.
+ * Also the machine's exit path and the multiboot module table.
  */
 #include "kernel/cmdline.h"
 #include "kernel/console.h"
@@ -9,16 +9,8 @@
 #include "kernel/kernel.h"
 #include "kernel/mem.h"
 #include "kernel/multiboot.h"
-#include "kernel/pci.h"
 #include "kernel/tsc.h"
-#include <stdlib.h>
 #include <string.h>
-
-int main(int argc, char **argv);
-
-/* Provided by the NIC registry and the job layer when they are linked in. */
-struct nic *nic_probe_all(void) __attribute__((weak));
-void job_start(void) __attribute__((weak));
 
 struct cmdline boot_cmdline;
 
@@ -109,9 +101,8 @@ int64_t karg_int(const char *key, int64_t def)
     return v;
 }
 
-void kmain(uint32_t magic, uint32_t mbi_addr)
+void kernel_init(uint32_t mbi_addr)
 {
-    (void)magic; /* checked in boot/entry.S */
     console_init();
     const char *cmdline;
     read_multiboot((const struct mb_info *)(uintptr_t)mbi_addr, &cmdline);
@@ -136,15 +127,6 @@ void kmain(uint32_t magic, uint32_t mbi_addr)
     tsc_calibrate();
     kprintf("tsc: %lu.%03lu MHz, calibrated by %s\n", tsc_hz / 1000000, tsc_hz / 1000 % 1000,
             tsc_method);
-    pci_enumerate();
-    if (nic_probe_all)
-        nic_probe_all();
-    if (job_start)
-        job_start();
-    uint64_t boot_ns = time_ns();
-    kprintf("boot: kernel entry to main in %lu.%03lu ms (TSC)\n", boot_ns / 1000000,
-            boot_ns / 1000 % 1000);
-    exit(main(boot_cmdline.argc, boot_cmdline.argv));
 }
 
 static int (*exit_hooks[4])(int);

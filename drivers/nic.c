@@ -1,7 +1,7 @@
 /*
- * kernel/nic.c — the NIC registry declared at the end of drivers/nic.h.
+ * drivers/nic.c — the NIC registry declared at the end of drivers/nic.h.
  *
- * nic_probe_all() (called once at boot by kernel/main.c) matches every PCI function against
+ * nic_probe_all() (called once at boot by runtime/start.c) matches every PCI function against
  * every driver built in (drivers/registry.c) and binds the first that probes successfully.
  * nic_require() opens that NIC with the command-line settings mtu=, rxring=, txring=, waits
  * up to linkwait= ms for the link, and stops the machine with PORTO_EXIT_NONIC and a clear
@@ -57,15 +57,10 @@ static const struct nic_pci_id *match_id(const struct nic_driver *drv, const str
 
 static void print_built_drivers(void)
 {
-    int n = 0;
     kprintf("nic: drivers built in:");
-    for (unsigned i = 0; i < nic_ndrivers; i++) {
-        if (nic_drivers[i]) {
-            kprintf(" %s", nic_drivers[i]->name);
-            n++;
-        }
-    }
-    kprintf("%s\n", n ? "" : " none");
+    for (unsigned i = 0; i < nic_ndrivers; i++)
+        kprintf(" %s", nic_drivers[i]->name);
+    kprintf("\n");
 }
 
 struct nic *nic_probe_all(void)
@@ -77,7 +72,7 @@ struct nic *nic_probe_all(void)
         bool claimed = false;
         for (unsigned k = 0; k < nic_ndrivers && !claimed; k++) {
             const struct nic_driver *drv = nic_drivers[k];
-            const struct nic_pci_id *id = drv ? match_id(drv, d) : NULL;
+            const struct nic_pci_id *id = match_id(drv, d);
             if (!id) continue;
             claimed = true;
             memset(&boot_nic, 0, sizeof(boot_nic));
