@@ -118,6 +118,12 @@ void mpi_release(struct mpi_proc *p)
     }
     free(p->reqs);
     p->reqs = NULL;
+    while (p->req_cache) {
+        struct mpi_req *r = p->req_cache;
+        p->req_cache = r->next;
+        free(r);
+    }
+    p->ncached = 0;
     p->nreqs = 0;
     mpi_match_fini(p);
     mpi_comm_fini(p);

@@ -33,6 +33,7 @@
 #define MPI_EAGER_MAX 4096 /* largest payload sent eagerly; larger ones use the rendezvous */
 #define MPI_POOL      64   /* send bounce buffers (eager copies and control messages) */
 #define MPI_TAG_MAX   0x7FFFFFFF
+#define MPI_REQ_CACHE 64 /* released requests kept for reuse */
 #define MPI_MAX_DIMS  16
 
 /* Protocol messages on the eager ports (docs/mpi.md). */
@@ -168,6 +169,8 @@ struct mpi_proc {
     /* Handle tables; index = handle. */
     struct mpi_req **reqs;
     int nreqs;
+    struct mpi_req *req_cache; /* released requests for reuse (linked by next) */
+    int ncached;
     struct mpi_comm **comms;
     int ncomms;
     struct mpi_group **groups;
@@ -263,6 +266,9 @@ int mpi_comm_rank_of(const struct mpi_comm *c, int world);
 
 /* ---- proto.c ---- */
 int mpi_start_send(struct mpi_req *r); /* r: buf/count/dt/world/ctx/tag/mode filled in */
+/* A standard-mode send small enough to go eagerly, without a request: MPI_SUCCESS, an
+ * error, or -1 when it does not qualify (too long). */
+int mpi_send_eager(int world, int ctx, int tag, const void *buf, int count, MPI_Datatype dt);
 void mpi_on_cts(const struct mpi_hdr *h);
 /* A receive matched an arrival: take an eager payload, or answer an RTS. */
 void mpi_recv_eager(struct mpi_req *r, int src, int tag, const void *data, size_t len);

@@ -54,6 +54,15 @@ static int send_ctl(struct mpi_proc *p, int world, const struct mpi_hdr *h, cons
     return MPI_SUCCESS;
 }
 
+int mpi_send_eager(int world, int ctx, int tag, const void *buf, int count, MPI_Datatype dt)
+{
+    struct mpi_dtype *t = mpi_dt(dt);
+    size_t len = mpi_dt_bytes(t, count);
+    if (len > MPI_EAGER_MAX) return -1;
+    struct mpi_hdr h = {.kind = MSG_EAGER, .ctx = (uint16_t)ctx, .tag = tag, .len = (uint32_t)len};
+    return send_ctl(mpi_proc(), world, &h, buf, len, t, count);
+}
+
 static uint64_t cookie_of(const struct mpi_req *r)
 {
     return (uint64_t)r->gen << 32 | (uint32_t)r->handle;
@@ -278,7 +287,7 @@ int mpi_proto_open(struct mpi_proc *p)
     if (!p->pool || !p->tx_turn || !p->eager_mem) return MPI_ERR_NO_MEM;
     for (int k = 0; k < MPI_EAGER_PORTS; k++)
         if (ap_port_open(p->ap, MPI_PORT_EAGER0 + k, p->eager_mem + per_port * (size_t)k, per_port,
-                         mpi_on_eager, NULL, AP_PORT_SLOTS) < 0)
+                         mpi_on_eager, NULL, AP_PORT_SLOTS | AP_PORT_LAZYACK) < 0)
             return MPI_ERR_INTERN;
     return MPI_SUCCESS;
 }

@@ -22,8 +22,15 @@ struct mpi_req *mpi_req_new(int kind)
         p->reqs = t;
         p->nreqs = n;
     }
-    struct mpi_req *r = calloc(1, sizeof *r);
-    if (!r) return NULL;
+    /* Recycled requests first: a ping-pong allocates two per round trip. */
+    struct mpi_req *r = p->req_cache;
+    if (r) {
+        p->req_cache = r->next;
+        p->ncached--;
+        memset(r, 0, sizeof *r);
+    } else if (!(r = calloc(1, sizeof *r))) {
+        return NULL;
+    }
     r->gen = ++p->gen_seed;
     r->handle = h;
     r->kind = kind;
@@ -49,6 +56,12 @@ void mpi_req_release(struct mpi_req *r)
     free(r->pack);
     if (r->bsend_bytes) p->bused -= r->bsend_bytes;
     p->reqs[r->handle] = NULL;
+    if (p->ncached < MPI_REQ_CACHE) {
+        r->next = p->req_cache;
+        p->req_cache = r;
+        p->ncached++;
+        return;
+    }
     free(r);
 }
 

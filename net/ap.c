@@ -344,7 +344,8 @@ static void port_layout(struct ap *ap, struct ap_port *P)
 int ap_port_open(struct ap *ap, int port, void *buf, size_t size, ap_handler_fn handler, void *arg,
                  unsigned flags)
 {
-    if (port < 0 || port >= AP_MAX_PORTS || (flags & ~(unsigned)(AP_PORT_ONESHOT | AP_PORT_SLOTS)))
+    if (port < 0 || port >= AP_MAX_PORTS ||
+        (flags & ~(unsigned)(AP_PORT_ONESHOT | AP_PORT_SLOTS | AP_PORT_LAZYACK)))
         return -AP_EINVAL;
     if (!buf && size) return -AP_EINVAL;
     struct ap_port *P = &ap->ports[port];
