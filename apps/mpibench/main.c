@@ -32,31 +32,44 @@ struct opts {
 static int parse(int argc, char **argv, struct opts *o)
 {
     *o = (struct opts){4u << 20, 64u << 20, 1000, 20, 20, 4, 1};
+    static const char *const keys[] = {"max",    "budget", "samples", "minsamples",
+                                       "warmup", "blocks", "coll"};
     for (int i = 1; i < argc; i++) {
         char *eq = strchr(argv[i], '=');
         if (!eq) continue;
         size_t kl = (size_t)(eq - argv[i]);
+        int k = -1;
+        for (int j = 0; j < 7; j++)
+            if (kl == strlen(keys[j]) && !strncmp(argv[i], keys[j], kl)) k = j;
+        if (k < 0) continue; /* apps/pingpong's other words */
         uint64_t v;
         if (bench_parse_bytes(eq + 1, &v) < 0) {
             printf("mpibench: bad value in '%s'\n", argv[i]);
             return -1;
         }
-#define KEY(k) (kl == strlen(k) && !strncmp(argv[i], k, kl))
-        if (KEY("max"))
+        switch (k) {
+        case 0:
             o->max = v;
-        else if (KEY("budget"))
+            break;
+        case 1:
             o->budget = v;
-        else if (KEY("samples"))
+            break;
+        case 2:
             o->samples = (size_t)v;
-        else if (KEY("minsamples"))
+            break;
+        case 3:
             o->minsamples = (size_t)v;
-        else if (KEY("warmup"))
+            break;
+        case 4:
             o->warmup = (size_t)v;
-        else if (KEY("blocks"))
+            break;
+        case 5:
             o->blocks = (size_t)v;
-        else if (KEY("coll"))
+            break;
+        default:
             o->coll = (int)v;
-#undef KEY
+            break;
+        }
     }
     if (o->samples == 0 || o->blocks == 0 || o->max > (64u << 20)) {
         printf("mpibench: samples and blocks must be > 0, max <= 64M\n");
