@@ -3,7 +3,7 @@
  * around the eager/rendezvous boundary up to 4 MiB, wildcards and order, truncation, Ssend,
  * probe, every collective on MPI_COMM_WORLD and on a split communicator (MPI_CHAR sums
  * included), derived datatypes; every byte checked. Prints "mpitest: PASS" on rank 0.
- *   scripts/porto-run -n 4 build/mpitest.elf
+ *   scripts/porto-run -n 4 build/mpitest.elf        (also on 1 node: a job of one rank)
  *   scripts/porto-run -n 2 build/mpitest.elf -- abort   (rank 1 calls MPI_Abort(..., 3) while
  *                                                        rank 0 waits for a message)
  */
@@ -76,7 +76,7 @@ static void p2p(void)
     }
     /* truncation, Ssend, probe between ranks 0 and 1 */
     MPI_Comm_set_errhandler(MPI_COMM_WORLD, MPI_ERRORS_RETURN);
-    if (me == 0) {
+    if (me == 0 && n > 1) {
         memset(buf, 7, 10000);
         MPI_Send(buf, 10000, MPI_BYTE, 1, 1, MPI_COMM_WORLD);
         MPI_Ssend(buf, 10, MPI_BYTE, 1, 2, MPI_COMM_WORLD);
