@@ -87,6 +87,10 @@ static int start(struct mpi_req *r)
         r->len = len;
         r->bsend_bytes = len + MPI_BSEND_OVERHEAD;
         p->bused += r->bsend_bytes;
+    } else if (r->pack) {
+        /* A persistent send packs its (possibly changed) buffer again on every start. */
+        free(r->pack);
+        r->pack = NULL;
     }
     return mpi_start_send(r);
 }

@@ -83,9 +83,13 @@ int mpi_progress(void)
 {
     struct mpi_proc *p = mpi_proc();
     int work = ap_poll(p->ap);
-    struct mpi_req **pp = &p->act;
-    while (*pp) {
-        struct mpi_req *r = *pp;
+    /* Work on a detached list: advancing one request can start others (Ibarrier rounds),
+     * and waiting for a bounce buffer runs handlers that add requests to p->act. */
+    struct mpi_req *todo = p->act, *keep = NULL;
+    p->act = NULL;
+    while (todo) {
+        struct mpi_req *r = todo;
+        todo = r->act_nx;
         if (r->kind == RQ_IBARRIER) {
             if (!r->done) mpi_ibarrier_update(r);
         } else if (!r->done || r->ar_hdr_busy || r->ar_data_busy) {
@@ -93,13 +97,19 @@ int mpi_progress(void)
         }
         /* Off the list once done and the engine no longer holds its ap_reqs. */
         if (r->done && !r->ar_hdr_busy && !r->ar_data_busy) {
-            *pp = r->act_nx;
             r->on_act = false;
             work++;
             if (r->freed) mpi_req_release(r);
             continue;
         }
-        pp = &r->act_nx;
+        r->act_nx = keep;
+        keep = r;
+    }
+    while (keep) {
+        struct mpi_req *r = keep;
+        keep = r->act_nx;
+        r->act_nx = p->act;
+        p->act = r;
     }
     if (p->port_wait_head) mpi_land_retry();
     return work;

@@ -70,6 +70,16 @@ static int rank_types(void)
         CHECK_OK(MPI_Type_vector(5000, 1, 3, MPI_DOUBLE, &col));
         CHECK_OK(MPI_Type_commit(&col));
         CHECK_OK(MPI_Send(big + 1, 1, col, 1, 4, MPI_COMM_WORLD));
+        /* a persistent send of the column picks up the buffer's new contents each time */
+        MPI_Request ps;
+        CHECK_OK(MPI_Send_init(big + 1, 1, col, 1, 5, MPI_COMM_WORLD, &ps));
+        for (int round = 0; round < 2; round++) {
+            for (int i = 0; i < 3 * 5000; i++)
+                big[i] = i + round * 100000;
+            CHECK_OK(MPI_Start(&ps));
+            CHECK_OK(MPI_Wait(&ps, MPI_STATUS_IGNORE));
+        }
+        CHECK_OK(MPI_Request_free(&ps));
         CHECK_OK(MPI_Type_free(&col));
     } else if (me == 1) {
         memset(b, 0, sizeof b);
@@ -94,6 +104,12 @@ static int rank_types(void)
         CHECK_OK(MPI_Recv(got, 5000, MPI_DOUBLE, 0, 4, MPI_COMM_WORLD, &s));
         for (int i = 0; i < 5000; i++)
             CHECK(got[i] == 3 * i + 1, "column %d", i);
+        for (int round = 0; round < 2; round++) {
+            CHECK_OK(MPI_Recv(got, 5000, MPI_DOUBLE, 0, 5, MPI_COMM_WORLD, &s));
+            for (int i = 0; i < 5000; i++)
+                CHECK(got[i] == 3 * i + 1 + round * 100000, "persistent column %d round %d", i,
+                      round);
+        }
     }
     /* Pack/Unpack round trip */
     char packed[200];
