@@ -47,13 +47,16 @@ PORTO_LIB  := $(BUILD)/libporto.a
 APPS       := $(notdir $(patsubst %/,%,$(dir $(wildcard apps/*/main.c))))
 APP_ELFS   := $(patsubst %,$(BUILD)/%.elf,$(APPS))
 APP_OBJS   := $(patsubst %,$(BUILD)/obj/%.o,$(wildcard apps/*/*.c))
+# common/: code apps, tests and the Linux peer share (benchmark methodology, test frames);
+# every app image links it.
+COMMON_OBJS := $(patsubst %,$(BUILD)/obj/%.o,$(wildcard common/*.c))
 # Named here so make treats them as real targets: a deleted object gets rebuilt.
-$(PORTO_OBJS) $(APP_OBJS): $(NEWLIB_STAMP)
+$(PORTO_OBJS) $(APP_OBJS) $(COMMON_OBJS): $(NEWLIB_STAMP)
 
 LIBGCC := $(shell $(CC) -print-libgcc-file-name)
 
 
-.PHONY: all deps test unit-test boot-test iso clean distclean fuzz demo bench format
+.PHONY: all deps test unit-test boot-test iso clean distclean fuzz demo bench format format-check
 all: $(APP_ELFS) $(APP_ELFS:.elf=.debug.elf)
 
 deps:
@@ -70,6 +73,12 @@ $(BUILD)/obj/%.S.o: %.S
 	@mkdir -p $(dir $@)
 	$(CC) $(ASFLAGS) $(CPPFLAGS) -c $< -o $@
 
+# common/ as an archive too: an app links the shared pieces it uses.
+COMMON_LIB := $(BUILD)/libcommon.a
+$(COMMON_LIB): $(COMMON_OBJS)
+	@rm -f $@
+	ar rcs $@ $^
+
 # Porto itself, as the archive images link from: the linker takes what the boot sequence
 # (runtime/start.c) and the app reference, nothing else.
 $(PORTO_LIB): $(PORTO_OBJS)
@@ -85,9 +94,9 @@ PORTO_LINK = $(LD) -n -nostdlib -static -T linker.ld -z max-page-size=0x1000 -z 
 .SECONDEXPANSION:
 # Extra archives an app depends on (libmpi.a for MPI apps, see mpi/mpi.mk) come before
 # Porto's, so that what they call in Porto is found in the group.
-$(BUILD)/%.debug.elf: $$(addprefix $(BUILD)/obj/,$$(addsuffix .o,$$(wildcard apps/$$*/*.c))) $(PORTO_LIB) linker.ld
-	$(PORTO_LINK) -o $@ $(filter %.o,$^) $(filter-out $(PORTO_LIB),$(filter %.a,$^)) \
-		--start-group $(PORTO_LIB) $(NEWLIB_LIB)/libm.a $(NEWLIB_LIB)/libc.a $(LIBGCC) --end-group
+$(BUILD)/%.debug.elf: $$(addprefix $(BUILD)/obj/,$$(addsuffix .o,$$(wildcard apps/$$*/*.c))) $(COMMON_LIB) $(PORTO_LIB) linker.ld
+	$(PORTO_LINK) -o $@ $(filter %.o,$^) $(filter-out $(COMMON_LIB) $(PORTO_LIB),$(filter %.a,$^)) \
+		--start-group $(COMMON_LIB) $(PORTO_LIB) $(NEWLIB_LIB)/libm.a $(NEWLIB_LIB)/libc.a $(LIBGCC) --end-group
 
 $(BUILD)/%.elf: $(BUILD)/%.debug.elf
 	$(STRIP) -o $@ $<
@@ -112,7 +121,15 @@ clean:
 distclean:
 	rm -rf $(BUILD)
 
+# Every C file in the tree follows .clang-format; CI runs format-check (.ci/run).
 format:
 	clang-format -i $$(git ls-files '*.c' '*.h')
+
+format-check:
+	@out=$$(for f in $$(git ls-files '*.c' '*.h'); do \
+		clang-format "$$f" | cmp -s - "$$f" || echo "$$f"; done); \
+	if [ -n "$$out" ]; then echo "format-check: these files differ from .clang-format (make format):"; \
+		echo "$$out" | sed 's/^/  /'; exit 1; fi; \
+	echo "format-check: $$(git ls-files '*.c' '*.h' | wc -l) files follow .clang-format"
 
 -include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)

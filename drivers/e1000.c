@@ -10,8 +10,9 @@
  * 1 s after each RCTL write). The fast path (transmit, flush, tx_reclaim, poll) reads no
  * register. Register facts: drivers/e1000.h.
  *
- * Tests: `make unit-test` runs build/host/e1000_test (tests/e1000/), which drives this file
- * against a fake device; tests/qemu/30-linktest.sh runs it on 4 QEMU nodes.
+ * Transmit planning, counting and the open/closed rules are the shared ones in drivers/nic.h.
+ * Tests: `make unit-test` runs tests/e1000/test_e1000, which drives this file against a fake
+ * device; tests/qemu/30-linktest.sh runs it on 4 QEMU nodes.
  */
 #include "drivers/e1000.h"
 
@@ -64,6 +65,8 @@ static inline struct e1000 *priv(struct nic *nic)
 {
     return nic->priv;
 }
+
+#define e1000_log(pci, ...) nic_log("e1000", pci, __VA_ARGS__)
 
 static size_t pages_for(size_t bytes)
 {
@@ -267,10 +270,9 @@ static int e1000_open(struct nic *nic, const struct nic_config *cfg)
     struct e1000 *e = priv(nic);
     static const struct nic_config defaults;
     if (!cfg) cfg = &defaults;
-    if (e->is_open) return -NIC_EINVAL;
     unsigned mtu = cfg->mtu ? cfg->mtu : NIC_MTU_DEFAULT;
     if (mtu < 46 || mtu > NIC_MTU_JUMBO) {
-        kprintf("e1000: mtu %u out of range (46..%u)\n", mtu, NIC_MTU_JUMBO);
+        e1000_log(e->pci, "mtu %u out of range (46..%u)", mtu, NIC_MTU_JUMBO);
         return -NIC_EINVAL;
     }
 
@@ -287,8 +289,8 @@ static int e1000_open(struct nic *nic, const struct nic_config *cfg)
     e->rx_ring = page_alloc(e->rx_ring_pages);
     e->rx_bufs = page_alloc(e->rx_buf_pages);
     if (!e->tx_ring || !e->tx_copy || !e->rx_ring || !e->rx_bufs) {
-        kprintf("e1000: out of memory for rings (rx %u x %u B, tx %u)\n", e->rx_count,
-                e->rx_buf_size, e->tx_count);
+        e1000_log(e->pci, "out of memory for rings (rx %u x %u B, tx %u)", e->rx_count,
+                  e->rx_buf_size, e->tx_count);
         free_rings(e);
         return -NIC_ENOMEM;
     }
@@ -352,8 +354,8 @@ static int e1000_open(struct nic *nic, const struct nic_config *cfg)
 
     struct nic_link l;
     read_link(e, &l);
-    kprintf("e1000: open: mtu %u, rx ring %u x %u B, tx ring %u, link %s\n", mtu, e->rx_count,
-            e->rx_buf_size, e->tx_count, l.up ? "up" : "down");
+    e1000_log(e->pci, "open: mtu %u, rx ring %u x %u B, tx ring %u, link %s", mtu, e->rx_count,
+              e->rx_buf_size, e->tx_count, l.up ? "up" : "down");
     return 0;
 }
 
@@ -371,46 +373,6 @@ static void e1000_close(struct nic *nic)
 }
 
 /* ---- Transmit (fast path: no register reads) ---- */
-
-/* One descriptor's worth of a frame: either pieces [first, first + count) copied into the
- * slot's copy area (total `len` bytes, each piece <= NIC_TX_COPY_MAX), or one large piece
- * handed to the device by address. */
-struct tx_seg {
-    bool copy;
-    uint8_t first, last; /* copied pieces, inclusive; empty pieces among them are skipped */
-    const void *ext;
-    size_t len;
-};
-
-/* Split a frame into descriptors; returns how many, or -NIC_EINVAL. */
-static int plan_frame(const struct nic_iov *iov, unsigned niov, struct tx_seg *seg,
-                      size_t *total_out)
-{
-    int nseg = 0;
-    size_t total = 0;
-    bool open_copy = false;
-    for (unsigned i = 0; i < niov; i++) {
-        size_t len = iov[i].len;
-        if (len == 0) continue;
-        if (!iov[i].base) return -NIC_EINVAL;
-        total += len;
-        if (len <= NIC_TX_COPY_MAX) {
-            if (open_copy && seg[nseg - 1].len + len <= NIC_TX_COPY_MAX) {
-                seg[nseg - 1].last = (uint8_t)i;
-                seg[nseg - 1].len += len;
-            } else {
-                seg[nseg++] = (struct tx_seg){
-                    .copy = true, .first = (uint8_t)i, .last = (uint8_t)i, .len = len};
-                open_copy = true;
-            }
-        } else {
-            seg[nseg++] = (struct tx_seg){.copy = false, .ext = iov[i].base, .len = len};
-            open_copy = false;
-        }
-    }
-    *total_out = total;
-    return nseg;
-}
 
 static inline unsigned tx_free(const struct e1000 *e)
 {
@@ -430,60 +392,35 @@ static unsigned e1000_tx_reclaim(struct nic *nic)
     return e->tx_frames_queued - e->tx_frames_done;
 }
 
-static int tx_reject(struct nic *nic, int err)
-{
-    nic->stats.tx_errors++;
-    return err;
-}
-
 static int e1000_transmit(struct nic *nic, const struct nic_iov *iov, unsigned niov)
 {
     struct e1000 *e = priv(nic);
-    if (!e->is_open) return tx_reject(nic, -NIC_ENODEV);
     if (!e->link_up) {
         /* Only while the link is believed down does transmit look at the device. */
         struct nic_link l;
         read_link(e, &l);
-        if (!l.up) return tx_reject(nic, -NIC_ELINK);
+        if (!l.up) return -NIC_ELINK;
     }
-    if (!iov || niov == 0 || niov > NIC_MAX_IOV) return tx_reject(nic, -NIC_EINVAL);
-
-    struct tx_seg seg[NIC_MAX_IOV];
-    size_t total;
-    int nseg = plan_frame(iov, niov, seg, &total);
-    if (nseg < 0 || total < NIC_ETH_HLEN || total > (size_t)nic->mtu + NIC_ETH_HLEN)
-        return tx_reject(nic, -NIC_EINVAL);
-    /* Short frames are all small pieces, so they became one copy segment: pad it. */
-    size_t padded_len = total < NIC_ETH_MIN_FRAME ? NIC_ETH_MIN_FRAME : total;
-
+    struct nic_tx_plan plan;
+    const struct nic_tx_rules rules = {.max_frame = (size_t)nic->mtu + NIC_ETH_HLEN};
+    int nseg = nic_tx_plan(iov, niov, &rules, &plan);
+    if (nseg < 0) return nseg;
+    if ((unsigned)nseg > e->tx_count - 1) return -NIC_EINVAL; /* could never fit */
     if ((unsigned)nseg > tx_free(e)) e1000_tx_reclaim(nic);
-    if ((unsigned)nseg > tx_free(e)) {
-        nic->stats.tx_busy++;
-        return -NIC_EBUSY;
-    }
+    if ((unsigned)nseg > tx_free(e)) return -NIC_EBUSY;
 
     const uint32_t mask = e->tx_count - 1;
     for (int s = 0; s < nseg; s++) {
         uint32_t slot = e->tx_tail & mask;
         struct e1000_tx_desc *d = &e->tx_ring[slot];
-        size_t len = seg[s].len;
-        if (seg[s].copy) {
+        if (plan.seg[s].copied) {
             uint8_t *area = e->tx_copy + (size_t)slot * NIC_TX_COPY_MAX;
-            size_t off = 0;
-            for (unsigned k = seg[s].first; k <= seg[s].last; k++) {
-                if (iov[k].len == 0) continue;
-                memcpy(area + off, iov[k].base, iov[k].len);
-                off += iov[k].len;
-            }
-            if (padded_len != total) {
-                memset(area + off, 0, padded_len - total);
-                len = padded_len;
-            }
+            d->length = (uint16_t)nic_tx_copy(&plan, (unsigned)s, area);
             d->addr = dma_addr(area);
         } else {
-            d->addr = dma_addr(seg[s].ext);
+            d->length = (uint16_t)plan.seg[s].len;
+            d->addr = dma_addr(plan.seg[s].addr);
         }
-        d->length = (uint16_t)len;
         d->cso = 0;
         d->css = 0;
         d->special = 0;
@@ -492,15 +429,13 @@ static int e1000_transmit(struct nic *nic, const struct nic_iov *iov, unsigned n
         e->tx_tail++;
     }
     e->tx_frames_queued++;
-    nic->stats.tx_frames++;
-    nic->stats.tx_bytes += padded_len;
     return NIC_OK;
 }
 
 static void e1000_flush(struct nic *nic)
 {
     struct e1000 *e = priv(nic);
-    if (!e->is_open || e->tx_doorbell == e->tx_tail) return;
+    if (e->tx_doorbell == e->tx_tail) return;
     wmb(); /* descriptors in memory before the device is told about them */
     wr(e, E1000_TDT, e->tx_tail & (e->tx_count - 1));
     e->tx_doorbell = e->tx_tail;
@@ -511,7 +446,6 @@ static void e1000_flush(struct nic *nic)
 static int e1000_poll(struct nic *nic, nic_rx_fn fn, void *ctx, unsigned budget)
 {
     struct e1000 *e = priv(nic);
-    if (!e->is_open) return 0;
     const uint32_t mask = e->rx_count - 1;
     int delivered = 0;
     unsigned seen = 0;
@@ -534,9 +468,7 @@ static int e1000_poll(struct nic *nic, nic_rx_fn fn, void *ctx, unsigned budget)
         } else if ((errors & E1000_RXD_ERR_FRAME) || len == 0 || len > e->rx_buf_size) {
             nic->stats.rx_errors++;
         } else {
-            nic->stats.rx_frames++;
-            nic->stats.rx_bytes += len;
-            if (fn) fn(ctx, buf, len);
+            fn(ctx, buf, len);
             delivered++;
         }
         /* Back to the device: clear the status (QEMU ORs DD into what it reads). */
@@ -572,42 +504,26 @@ static const struct nic_ops e1000_ops = {
 
 static int e1000_probe(struct nic *nic, const struct pci_dev *pci, const struct nic_pci_id *id)
 {
-    if (pci_read32(pci, PCI_BAR0) & 1) {
-        kprintf("e1000: %s: BAR0 is an I/O BAR, expected memory\n", id->model);
-        return -NIC_ENODEV;
-    }
-    uint64_t size = 0;
-    uint64_t base = pci_bar(pci, 0, &size);
-    if (base == 0 || size < E1000_MMIO_MIN_SIZE) {
-        kprintf("e1000: %s: BAR0 unassigned or too small (base 0x%llx size 0x%llx)\n", id->model,
-                (unsigned long long)base, (unsigned long long)size);
-        return -NIC_ENODEV;
-    }
-#ifdef PORTO_BARE
-    if (base + size > (1ull << 32)) { /* only the low 4 GiB are identity-mapped */
-        kprintf("e1000: %s: BAR0 at 0x%llx lies above 4 GiB\n", id->model,
-                (unsigned long long)base);
-        return -NIC_ENODEV;
-    }
-#endif
-    volatile void *regs = (volatile void *)(uintptr_t)base;
+    volatile void *regs = nic_map_bar("e1000", pci, E1000_MMIO_MIN_SIZE);
+    if (!regs) return -NIC_ENODEV;
     if (mmio_read32(regs, E1000_STATUS) == 0xFFFFFFFFu) {
-        kprintf("e1000: %s: device does not answer at 0x%llx\n", id->model,
-                (unsigned long long)base);
+        e1000_log(pci, "%s does not answer", id->model);
         return -NIC_ENODEV;
     }
     struct e1000 *e = page_alloc(pages_for(sizeof(struct e1000)));
     if (!e) return -NIC_ENOMEM;
     memset(e, 0, sizeof(*e));
     e->regs = regs;
-    pci_enable_device(pci); /* bus mastering: QEMU's e1000 does no DMA without it */
+    e->pci = pci;
 
     int rc = e1000_read_mac(e, nic->mac);
     if (rc != 0) {
-        kprintf("e1000: %s: no valid MAC address in RAL0 or the EEPROM\n", id->model);
+        e1000_log(pci, "%s: no valid MAC address in RAL0 or the EEPROM", id->model);
         page_free(e, pages_for(sizeof(struct e1000)));
         return rc;
     }
+    /* Bound from here on: bus mastering (QEMU's e1000 does no DMA without it). */
+    pci_enable_device(pci);
     e1000_reset_hw(e);
     struct nic_link l;
     read_link(e, &l);

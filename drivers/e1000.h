@@ -3,9 +3,9 @@
  *
  * Each register's offset is followed by its bits. Facts from Intel's "PCI/PCI-X Family of
  * Gigabit Ethernet Controllers Software Developer's Manual" (8254x SDM) and QEMU 7.2's
- * hw/net/e1000.c (see /work/shared/notes/platform-facts.md). The driver state is declared
- * here, not hidden in e1000.c, so the host unit tests (tests/e1000/, `make unit-test`) can
- * check the ring bookkeeping against a fake device.
+ * hw/net/e1000.c (whose differences from silicon are noted where they matter). The driver
+ * state is declared here, not hidden in e1000.c, so the host unit tests (tests/e1000/,
+ * `make unit-test`) can check the ring bookkeeping against a fake device.
  */
 #ifndef PORTO_E1000_H
 #define PORTO_E1000_H
@@ -170,6 +170,7 @@ enum e1000_counter_mode { E1000_CNT_UNKNOWN, E1000_CNT_CLEAR_ON_READ, E1000_CNT_
  */
 struct e1000 {
     volatile void *regs;
+    const struct pci_dev *pci;
     uint32_t eerd_done; /* EERD layout; 0 before detection or when EERD is absent */
     unsigned eerd_shift;
     bool is_open;

@@ -137,7 +137,7 @@ struct nic *nic_require(void)
     int64_t wait_ms = karg_int("linkwait", LINKWAIT_DEFAULT_MS);
     if (wait_ms < 0) wait_ms = 0;
 
-    int rc = n->ops->open(n, &cfg);
+    int rc = nic_open(n, &cfg);
     if (rc != 0) {
         kprintf("nic: error: cannot open %s %s: %s\n", n->drv->name, n->model, nic_strerror(rc));
         kernel_exit(PORTO_EXIT_NONIC);
@@ -146,7 +146,7 @@ struct nic *nic_require(void)
     struct nic_link link = {0};
     uint64_t start = time_ns(), deadline = start + (uint64_t)wait_ms * 1000000u;
     for (;;) {
-        rc = n->ops->link(n, &link);
+        rc = nic_link(n, &link);
         if (rc != 0 || link.up || time_ns() >= deadline) break;
         delay_us(1000);
     }
@@ -154,7 +154,7 @@ struct nic *nic_require(void)
         kprintf("nic: error: %s %s: link down after %lld ms (%s)\n", n->drv->name, n->model,
                 (long long)wait_ms,
                 rc != 0 ? nic_strerror(rc) : "no carrier: cable, switch or QEMU netdev?");
-        n->ops->close(n);
+        nic_close(n);
         kernel_exit(PORTO_EXIT_NONIC);
     }
     uint64_t waited_us = (time_ns() - start) / 1000;

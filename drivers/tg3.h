@@ -1,6 +1,6 @@
 /*
  * drivers/tg3.h — Broadcom NetXtreme (Tigon3, BCM57xx) registers, bits and DMA structures
- * used by drivers/tg3.c. Each register is followed by its bits, indented one space.
+ * used by drivers/tg3*.c. Each register is followed by its bits, indented one space.
  *
  * Facts from the public Linux and iPXE tg3 drivers and Broadcom's published programmer's
  * reference; only what the Porto driver touches is listed. Test: `make test` runs
@@ -32,6 +32,8 @@
 #define  TG3_PCIE_DEVCTL_NOSNOOP_EN         0x0800
 #define TG3_PCIE_DEVSTA                     0x0a
 #define  TG3_PCIE_DEVSTA_ERRORS             0x000f /* correctable, non-fatal, fatal, unsupported */
+#define TG3_PCIE_LNKCTL                     0x10 /* 16-bit, inside the PCI Express capability */
+#define  TG3_PCIE_LNKCTL_CLKREQ_EN          0x0100
 
 #define TG3PCI_MSI_DATA                     0x64
 #define TG3PCI_MISC_HOST_CTRL               0x68
@@ -108,6 +110,7 @@
 #define  CHIPREV_ID_5704_A0                 0x2000
 #define  CHIPREV_ID_5705_A0                 0x3000
 #define  CHIPREV_ID_5750_A0                 0x4000
+#define  CHIPREV_ID_5717_C0                 0x05717200 /* programmed as a 5720 A0 */
 #define  CHIPREV_ID_5719_A0                 0x05719000
 #define  CHIPREV_ID_5720_A0                 0x05720000
 
@@ -136,6 +139,8 @@
 #define  MAC_MODE_TDE_ENABLE                0x00200000 /* transmit DMA engine */
 #define  MAC_MODE_RDE_ENABLE                0x00400000 /* receive DMA engine */
 #define  MAC_MODE_FHDE_ENABLE               0x00800000 /* frame header DMA engine */
+#define  MAC_MODE_APE_RX_EN                 0x08000000 /* the APE sees received frames */
+#define  MAC_MODE_APE_TX_EN                 0x10000000 /* and may transmit */
 #define MAC_STATUS                          0x404
 #define  MAC_STATUS_SYNC_CHANGED            0x00000010
 #define  MAC_STATUS_CFG_CHANGED             0x00000008
@@ -144,7 +149,9 @@
 #define MAC_EVENT                           0x408
 #define  MAC_EVENT_LNKSTATE_CHANGED         0x00001000
 #define MAC_LED_CTRL                        0x40c
+#define  LED_CTRL_MODE_MAC                  0x00000000
 #define  LED_CTRL_MODE_PHY_1                0x00000800
+#define  LED_CTRL_MODE_PHY_2                0x00001000
 #define MAC_ADDR_0_HIGH                     0x410 /* 4 slots, 8 apart; bytes 0-1 */
 #define MAC_ADDR_0_LOW                      0x414 /* bytes 2-5 */
 #define MAC_TX_BACKOFF_SEED                 0x438
@@ -236,7 +243,11 @@
 #define TG3_CPMU_CLCK_ORIDE                 0x3624
 #define  CPMU_CLCK_ORIDE_MAC_ORIDE_EN       0x80000000
 #define TG3_CPMU_CLCK_ORIDE_EN              0x3628
-#define  CPMU_CLCK_ORIDE_MAC_CLCK_ORIDE_EN  0x00002000
+#define  CPMU_CLCK_ORIDE_MAC_CLCK_ORIDE_EN  0x00002000 /* 5717: run the MAC clock at full speed */
+#define TG3_CPMU_STATUS                     0x362c
+#define  TG3_CPMU_STATUS_FMSK_5717          0x20000000 /* port (function) number on 5717 */
+#define  TG3_CPMU_STATUS_FMSK_5719          0xc0000000 /* on 5719, 5720 */
+#define  TG3_CPMU_STATUS_FSHFT_5719         30
 #define MBFREE_MODE                         0x3800
 
 /* ---- Host coalescing: writes the status block into host memory ---- */
@@ -289,6 +300,10 @@
 #define TG3_LSO_RD_DMA_CRPTEN_CTRL          0x4910
 #define  TG3_LSO_RD_DMA_CRPTEN_CTRL_BLEN_BD_4K 0x00030000
 #define  TG3_LSO_RD_DMA_CRPTEN_CTRL_BLEN_LSO_4K 0x000c0000
+#define  TG3_LSO_RD_DMA_TX_LENGTH_WA_5719   0x02000000
+#define  TG3_LSO_RD_DMA_TX_LENGTH_WA_5720   0x00200000
+#define TG3_RDMA_LENGTH                     0x4be0 /* 4 channels, 4 bytes apart (5719, 5720) */
+#define  TG3_NUM_RDMA_CHANNELS              4
 #define WDMAC_MODE                          0x4c00
 #define  WDMAC_MODE_ERROR_ENABLES           0x000003fc
 #define  WDMAC_MODE_STATUS_TAG_FIX          0x20000000
@@ -301,6 +316,10 @@
 #define  GRC_MODE_WSWAP_NONFRM_DATA         0x00000004 /* word-swap them */
 #define  GRC_MODE_BSWAP_DATA                0x00000010 /* byte-swap frame data */
 #define  GRC_MODE_WSWAP_DATA                0x00000020 /* word-swap frame data */
+#define  GRC_MODE_BSWAP_B2HRX_DATA          0x00000040 /* 5720: set by the bootcode, kept */
+#define  GRC_MODE_WSWAP_B2HRX_DATA          0x00000080
+#define  GRC_MODE_B2HRX_ENABLE              0x00008000
+#define  GRC_MODE_HTX2B_ENABLE              0x00040000
 #define  GRC_MODE_HOST_STACKUP              0x00010000
 #define  GRC_MODE_HOST_SENDBDS              0x00020000 /* send descriptors live in host memory */
 #define  GRC_MODE_NO_TX_PHDR_CSUM           0x00100000
@@ -318,12 +337,22 @@
 #define  GRC_LCLCTRL_GPIO_OE0               0x00000800
 #define  GRC_LCLCTRL_GPIO_OE1               0x00001000
 #define  GRC_LCLCTRL_GPIO_OE3               0x00000040
+#define  GRC_LCLCTRL_GPIO_OUTPUT3           0x00000080
+#define  GRC_LCLCTRL_GPIO_OE2               0x00002000
 #define  GRC_LCLCTRL_GPIO_OUTPUT0           0x00004000
 #define  GRC_LCLCTRL_GPIO_OUTPUT1           0x00008000
+#define  GRC_LCLCTRL_GPIO_OUTPUT2           0x00010000
 #define  GRC_LCLCTRL_AUTO_SEEPROM           0x01000000
 #define GRC_RX_CPU_EVENT                    0x6810
 #define  GRC_RX_CPU_DRIVER_EVENT            0x00004000
 #define GRC_FASTBOOT_PC                     0x6894 /* 5752, 5755 and later */
+#define NVRAM_SWARB                         0x7020 /* NVRAM arbitration: driver = requester 1 */
+#define  SWARB_REQ_SET1                     0x00000002
+#define  SWARB_REQ_CLR1                     0x00000020
+#define  SWARB_GNT1                         0x00000200
+#define TG3_PCIE_PHY_TSTCTL                 0x7e2c
+#define  TG3_PCIE_PHY_TSTCTL_PCIE10         0x00000040
+#define  TG3_PCIE_PHY_TSTCTL_PSCRAM         0x00000020
 #define TG3_PCIE_TLDLPL_PORT                0x7c00
 #define  TG3_PCIE_TL_TRANSACTION_FIX        0x02000000 /* bit 25, set after reset on PCIe parts */
 
@@ -337,15 +366,30 @@
 #define NIC_SRAM_DATA_SIG                   0x0b54
 #define  NIC_SRAM_DATA_SIG_MAGIC            0x4b657654
 #define NIC_SRAM_DATA_CFG                   0x0b58
+#define  NIC_SRAM_DATA_CFG_LED_MODE_MASK    0x0000000c
+#define  NIC_SRAM_DATA_CFG_LED_MODE_MAC     0x00000000
+#define  NIC_SRAM_DATA_CFG_LED_MODE_PHY_2   0x00000008
 #define  NIC_SRAM_DATA_CFG_PHY_TYPE_MASK    0x00000030
 #define  NIC_SRAM_DATA_CFG_PHY_TYPE_FIBER   0x00000020
 #define  NIC_SRAM_DATA_CFG_ASF_ENABLE       0x00000080
-#define  NIC_SRAM_DATA_CFG_EEPROM_WP        0x00000100
+#define  NIC_SRAM_DATA_CFG_EEPROM_WP        0x00000100 /* set on LAN-on-motherboard designs */
+#define  NIC_SRAM_DATA_CFG_APE_ENABLE       0x00200000
 #define NIC_SRAM_FW_CMD_MBOX                0x0b78
 #define  FWCMD_NICDRV_PAUSE_FW              0x00000002
+#define  FWCMD_NICDRV_ALIVE3                0x0000000e /* heartbeat */
+#define NIC_SRAM_FW_CMD_LEN_MBOX            0x0b7c
+#define NIC_SRAM_FW_CMD_DATA_MBOX           0x0b80
+#define NIC_SRAM_FW_DRV_STATE_MBOX          0x0c04 /* ASF (5750 and later): what the driver does */
+#define  DRV_STATE_START                    0x00000001
+#define  DRV_STATE_START_DONE               0x80000001
+#define  DRV_STATE_UNLOAD                   0x00000002
+#define  DRV_STATE_UNLOAD_DONE              0x80000002
 #define NIC_SRAM_MAC_ADDR_HIGH_MBOX         0x0c14 /* 0x484b ("HK") << 16 | bytes 0-1 */
 #define  NIC_SRAM_MAC_ADDR_SIG              0x484b
 #define NIC_SRAM_MAC_ADDR_LOW_MBOX          0x0c18
+#define NIC_SRAM_CPMU_STATUS                0x0e00 /* bootcode's copy of TG3_CPMU_STATUS */
+#define  NIC_SRAM_CPMUSTAT_SIG              0x0000362c
+#define  NIC_SRAM_CPMUSTAT_SIG_MSK          0x0000ffff
 #define NIC_SRAM_DMA_DESC_POOL_BASE         0x2000
 #define  NIC_SRAM_DMA_DESC_POOL_SIZE        0x2000
 #define NIC_SRAM_TX_BUFFER_DESC             0x4000
@@ -376,6 +420,44 @@
 #define TG3_RX_STD_DMA_SZ                   1536 /* standard receive buffer */
 #define TG3_RX_JMB_DMA_SZ                   9046 /* jumbo receive buffer */
 
+/* ---- APE (management processor on 5717-5720 and 5761), its own register BAR 2 ---- */
+#define TG3_APE_EVENT                       0x000c
+#define  APE_EVENT_1                        0x00000001
+#define TG3_APE_LOCK_REQ                    0x002c /* 5761; 5717 and later use the PER_ ones */
+#define TG3_APE_LOCK_GRANT                  0x004c
+#define  APE_LOCK_REQ_DRIVER                0x00001000
+#define  APE_LOCK_GRANT_DRIVER              0x00001000
+#define TG3_APE_SEG_SIG                     0x4000
+#define  APE_SEG_SIG_MAGIC                  0x41504521
+#define TG3_APE_FW_STATUS                   0x400c
+#define  APE_FW_STATUS_READY                0x00000100
+#define TG3_APE_HOST_SEG_SIG                0x4200
+#define  APE_HOST_SEG_SIG_MAGIC             0x484f5354
+#define TG3_APE_HOST_SEG_LEN                0x4204
+#define  APE_HOST_SEG_LEN_MAGIC             0x00000020
+#define TG3_APE_HOST_INIT_COUNT             0x4208
+#define TG3_APE_HOST_DRIVER_ID              0x420c
+#define TG3_APE_HOST_BEHAVIOR               0x4210
+#define  APE_HOST_BEHAV_NO_PHYLOCK          0x00000001
+#define TG3_APE_HOST_HEARTBEAT_INT_MS       0x4214
+#define TG3_APE_HOST_DRVR_STATE             0x421c
+#define  TG3_APE_HOST_DRVR_STATE_START      0x00000001
+#define  TG3_APE_HOST_DRVR_STATE_UNLOAD     0x00000002
+#define TG3_APE_EVENT_STATUS                0x4300
+#define  APE_EVENT_STATUS_DRIVER_EVNT       0x00000010
+#define  APE_EVENT_STATUS_STATE_CHNGE       0x00000500
+#define  APE_EVENT_STATUS_STATE_START       0x00010000
+#define  APE_EVENT_STATUS_STATE_UNLOAD      0x00020000
+#define  APE_EVENT_STATUS_EVENT_PENDING     0x80000000
+#define TG3_APE_PER_LOCK_REQ                0x8400
+#define TG3_APE_PER_LOCK_GRANT              0x8420
+#define TG3_APE_LOCK_PHY0                   0
+#define TG3_APE_LOCK_GRC                    1
+#define TG3_APE_LOCK_PHY1                   2
+#define TG3_APE_LOCK_PHY2                   3
+#define TG3_APE_LOCK_MEM                    4
+#define TG3_APE_LOCK_PHY3                   5
+
 /* clang-format on */
 
 /* ---- Descriptors and the status block, as the host sees them with the GRC_MODE swap
@@ -402,11 +484,13 @@ struct tg3_rx_bd {
 #define RXD_FLAG_END                0x0004
 #define RXD_FLAG_JUMBO              0x0020
 #define RXD_ERR_ODD_NIBBLE_RCVD_MII 0x00100000
-#define RXD_ERR_MASK                0xffff0000
-#define RXD_OPAQUE_INDEX_MASK       0x0000ffff
-#define RXD_OPAQUE_RING_STD         0x00010000
-#define RXD_OPAQUE_RING_JUMBO       0x00020000
-#define RXD_OPAQUE_RING_MASK        0x00070000
+/* The eight error bits Linux checks (bad CRC, collision, link lost, PHY decode, MAC abort,
+ * too small, no resources, huge frame); others are not errors. */
+#define RXD_ERR_MASK          0x01ef0000
+#define RXD_OPAQUE_INDEX_MASK 0x0000ffff
+#define RXD_OPAQUE_RING_STD   0x00010000
+#define RXD_OPAQUE_RING_JUMBO 0x00020000
+#define RXD_OPAQUE_RING_MASK  0x00070000
 
 /* Jumbo producer ring entries: three extra buffer addresses, then a standard descriptor. */
 struct tg3_ext_rx_bd {
@@ -430,37 +514,56 @@ struct tg3_status_block {
 #define SD_STATUS_ERROR    0x00000004
 
 /* ---- PHY (IEEE 802.3 clause 22 plus Broadcom extensions), reached through MAC_MI_COM ---- */
-#define TG3_PHY_ADDR               1 /* 5717 and later: PCI function + 1 */
-#define MII_BMCR                   0x00
-#define BMCR_SPEED1000             0x0040
-#define BMCR_FULLDPLX              0x0100
-#define BMCR_ANRESTART             0x0200
-#define BMCR_PDOWN                 0x0800
-#define BMCR_ANENABLE              0x1000
-#define BMCR_RESET                 0x8000
-#define MII_BMSR                   0x01
-#define BMSR_LSTATUS               0x0004 /* latched low: read twice for the current state */
-#define MII_PHYSID1                0x02
-#define MII_ADVERTISE              0x04
-#define ADVERTISE_CSMA             0x0001
-#define ADVERTISE_10HALF           0x0020
-#define ADVERTISE_10FULL           0x0040
-#define ADVERTISE_100HALF          0x0080
-#define ADVERTISE_100FULL          0x0100
-#define ADVERTISE_PAUSE_CAP        0x0400
-#define MII_TG3_CTRL               0x09 /* 1000BASE-T control */
-#define MII_TG3_CTRL_ADV_1000_HALF 0x0100
-#define MII_TG3_CTRL_ADV_1000_FULL 0x0200
-#define MII_TG3_AUX_STAT           0x19
-#define MII_TG3_AUX_STAT_SPDMASK   0x0700
-#define MII_TG3_AUX_STAT_10HALF    0x0100
-#define MII_TG3_AUX_STAT_10FULL    0x0200
-#define MII_TG3_AUX_STAT_100HALF   0x0300
-#define MII_TG3_AUX_STAT_100FULL   0x0500
-#define MII_TG3_AUX_STAT_1000HALF  0x0600
-#define MII_TG3_AUX_STAT_1000FULL  0x0700
-#define MII_TG3_ISTAT              0x1a
-#define MII_TG3_IMASK              0x1b
+#define TG3_PHY_ADDR                    1 /* 5717 and later: port (from CPMU status) + 1 */
+#define MII_BMCR                        0x00
+#define BMCR_SPEED1000                  0x0040
+#define BMCR_FULLDPLX                   0x0100
+#define BMCR_ANRESTART                  0x0200
+#define BMCR_PDOWN                      0x0800
+#define BMCR_ANENABLE                   0x1000
+#define BMCR_RESET                      0x8000
+#define MII_BMSR                        0x01
+#define BMSR_LSTATUS                    0x0004 /* latched low: read twice for the current state */
+#define MII_PHYSID1                     0x02
+#define MII_ADVERTISE                   0x04
+#define ADVERTISE_CSMA                  0x0001
+#define ADVERTISE_10HALF                0x0020
+#define ADVERTISE_10FULL                0x0040
+#define ADVERTISE_100HALF               0x0080
+#define ADVERTISE_100FULL               0x0100
+#define ADVERTISE_PAUSE_CAP             0x0400
+#define MII_TG3_CTRL                    0x09 /* 1000BASE-T control */
+#define MII_TG3_CTRL_AS_MASTER          0x0800
+#define MII_TG3_CTRL_ENABLE_AS_MASTER   0x1000
+#define MII_TG3_CTRL_ADV_1000_HALF      0x0100
+#define MII_TG3_CTRL_ADV_1000_FULL      0x0200
+#define MII_TG3_EXT_CTRL                0x10
+#define MII_TG3_EXT_CTRL_FIFO_ELASTIC   0x0001 /* high FIFO elasticity for jumbo frames */
+#define MII_TG3_DSP_RW_PORT             0x15
+#define MII_TG3_DSP_CONTROL             0x16
+#define MII_TG3_DSP_CONTROL_BUSY        0x1000 /* macro running */
+#define MII_TG3_MISC_SHDW               0x1c
+#define MII_TG3_DSP_ADDRESS             0x17
+#define MII_TG3_AUX_CTRL                0x18 /* shadowed: the low 3 bits select the register */
+#define MII_TG3_AUXCTL_SHDWSEL_AUXCTL   0x0000
+#define MII_TG3_AUXCTL_ACTL_TX_6DB      0x0400
+#define MII_TG3_AUXCTL_ACTL_SMDSP_ENA   0x0800 /* DSP clock: DSP writes need it */
+#define MII_TG3_AUXCTL_ACTL_EXTPKTLEN   0x4000 /* extended packet length (jumbo) */
+#define MII_TG3_AUXCTL_SHDWSEL_MISC     0x0007
+#define MII_TG3_AUXCTL_MISC_WIRESPD_EN  0x0010
+#define MII_TG3_AUXCTL_MISC_FORCE_AMDIX 0x0200
+#define MII_TG3_AUXCTL_MISC_RDSEL_SHIFT 12
+#define MII_TG3_AUXCTL_MISC_WREN        0x8000
+#define MII_TG3_AUX_STAT                0x19
+#define MII_TG3_AUX_STAT_SPDMASK        0x0700
+#define MII_TG3_AUX_STAT_10HALF         0x0100
+#define MII_TG3_AUX_STAT_10FULL         0x0200
+#define MII_TG3_AUX_STAT_100HALF        0x0300
+#define MII_TG3_AUX_STAT_100FULL        0x0500
+#define MII_TG3_AUX_STAT_1000HALF       0x0600
+#define MII_TG3_AUX_STAT_1000FULL       0x0700
+#define MII_TG3_ISTAT                   0x1a
+#define MII_TG3_IMASK                   0x1b
 
 #ifdef PORTO_HOST
 /* Host test builds only: make the driver skip or botch one init step, so the tests can show

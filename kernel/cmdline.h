@@ -2,9 +2,10 @@
 #ifndef PORTO_CMDLINE_H
 #define PORTO_CMDLINE_H
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
-#define CMDLINE_MAX 1024
+#define CMDLINE_MAX      1024
 #define CMDLINE_MAX_KEYS 32
 #define CMDLINE_MAX_ARGS 64
 
@@ -24,6 +25,14 @@ void cmdline_parse(struct cmdline *c, const char *line, const char *progname);
 const char *cmdline_get(const struct cmdline *c, const char *key); /* NULL if absent */
 /* Integer value (decimal or 0x hex); `def` if absent; *ok=false (if ok) when malformed. */
 int64_t cmdline_get_int(const struct cmdline *c, const char *key, int64_t def, bool *ok);
+
+/* Unsigned 64-bit value: 1 and *out set, 0 absent, -1 malformed or past 2^64-1. */
+int cmdline_get_u64(const struct cmdline *c, const char *key, uint64_t *out);
+/* Integer in [min, max] (`def` if absent): 0, or -1 when malformed or out of range. */
+int cmdline_get_range(const struct cmdline *c, const char *key, int64_t def, int64_t min,
+                      int64_t max, int64_t *out);
+/* Exactly 2*n hex digits into n bytes: 1, 0 absent, -1 malformed (wrong length, not hex). */
+int cmdline_get_hex(const struct cmdline *c, const char *key, uint8_t *out, size_t n);
 
 extern struct cmdline boot_cmdline; /* filled at boot */
 /* Shorthands on boot_cmdline; a malformed integer is a fatal, clear error at boot. */

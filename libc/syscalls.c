@@ -14,6 +14,8 @@
 #include "kernel/mem.h"
 #include "kernel/tsc.h"
 #include <errno.h>
+#include <limits.h>
+#include <stdint.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <string.h>
@@ -26,8 +28,8 @@
 #undef errno
 extern int errno;
 
-#define ALIAS(name) __attribute__((alias(#name)))
-#define MAX_FILES 16
+#define ALIAS(name)   __attribute__((alias(#name)))
+#define MAX_FILES     16
 #define FIRST_FILE_FD 3
 
 static struct open_file {
@@ -53,18 +55,19 @@ int _write(int fd, const void *buf, size_t n)
 }
 int write(int, const void *, size_t) ALIAS(_write);
 
+/* newlib's _read returns int: a read is capped at INT_MAX bytes, so the count it returns is
+ * the count it copied. */
 int _read(int fd, void *buf, size_t n)
 {
-    if (fd == 0)
-        return 0; /* no keyboard: stdin is empty */
+    if (fd == 0) return 0; /* no keyboard: stdin is empty */
     struct open_file *f = file_of(fd);
     if (!f) {
         errno = EBADF;
         return -1;
     }
-    size_t left = f->mod->size - f->pos;
-    if (n > left)
-        n = left;
+    size_t left = f->pos < f->mod->size ? f->mod->size - f->pos : 0; /* lseek may go past */
+    if (n > left) n = left;
+    if (n > INT_MAX) n = INT_MAX;
     memcpy(buf, f->mod->data + f->pos, n);
     f->pos += n;
     return (int)n;
@@ -102,12 +105,14 @@ int _close(int fd)
         f->mod = NULL;
         return 0;
     }
-    if (fd >= 0 && fd <= 2)
-        return 0;
+    if (fd >= 0 && fd <= 2) return 0;
     errno = EBADF;
     return -1;
 }
 int close(int) ALIAS(_close);
+
+#define OFF_T_MAX INT64_MAX
+_Static_assert(sizeof(off_t) == 8, "off_t is 64 bits on x86_64 newlib");
 
 off_t _lseek(int fd, off_t off, int whence)
 {
@@ -117,11 +122,17 @@ off_t _lseek(int fd, off_t off, int whence)
         return -1;
     }
     off_t base = whence == SEEK_SET ? 0 : whence == SEEK_CUR ? (off_t)f->pos : (off_t)f->mod->size;
-    if ((whence != SEEK_SET && whence != SEEK_CUR && whence != SEEK_END) || base + off < 0) {
+    if (whence != SEEK_SET && whence != SEEK_CUR && whence != SEEK_END) {
         errno = EINVAL;
         return -1;
     }
-    f->pos = (size_t)(base + off) > f->mod->size ? f->mod->size : (size_t)(base + off);
+    /* base is at most the module size, so only a huge off can overflow base + off. */
+    if ((off > 0 && base > OFF_T_MAX - off) || base + off < 0) {
+        errno = off > 0 ? EOVERFLOW : EINVAL;
+        return -1;
+    }
+    /* Past the end is allowed (POSIX): reads there return 0, as at the end. */
+    f->pos = (size_t)(base + off);
     return (off_t)f->pos;
 }
 off_t lseek(int, off_t, int) ALIAS(_lseek);
@@ -147,8 +158,7 @@ int fstat(int, struct stat *) ALIAS(_fstat);
 int _stat(const char *name, struct stat *st)
 {
     int fd = _open(name, O_RDONLY);
-    if (fd < 0)
-        return -1;
+    if (fd < 0) return -1;
     int r = _fstat(fd, st);
     _close(fd);
     return r;
@@ -205,21 +215,25 @@ int clock_gettime(clockid_t id, struct timespec *ts)
 int clock_getres(clockid_t id, struct timespec *ts)
 {
     (void)id;
-    ts->tv_sec = 0;
-    ts->tv_nsec = 1;
+    if (ts) { /* POSIX: a NULL res is allowed and ignored */
+        ts->tv_sec = 0;
+        ts->tv_nsec = 1;
+    }
     return 0;
 }
 
 clock_t _times(struct tms *t)
 {
     clock_t c = (clock_t)(time_ns() / (1000000000u / CLOCKS_PER_SEC));
-    if (t)
-        *t = (struct tms){c, 0, 0, 0};
+    if (t) *t = (struct tms){c, 0, 0, 0};
     return c;
 }
 clock_t times(struct tms *) ALIAS(_times);
 
-int _getpid(void) { return 1; }
+int _getpid(void)
+{
+    return 1;
+}
 int getpid(void) ALIAS(_getpid);
 
 int _kill(int pid, int sig)
@@ -235,12 +249,12 @@ int kill(int, int) ALIAS(_kill);
 
 /* The rest of POSIX has no meaning on a single-app machine. */
 #pragma GCC diagnostic ignored "-Wunused-parameter"
-#define NOSYS(ret, name, params)                                                                  \
-    ret _##name params                                                                            \
-    {                                                                                             \
-        errno = ENOSYS;                                                                           \
-        return (ret)-1;                                                                           \
-    }                                                                                             \
+#define NOSYS(ret, name, params)                                                                   \
+    ret _##name params                                                                             \
+    {                                                                                              \
+        errno = ENOSYS;                                                                            \
+        return (ret)-1;                                                                            \
+    }                                                                                              \
     ret name params ALIAS(_##name);
 NOSYS(int, fork, (void))
 NOSYS(int, execve, (const char *a, char *const b[], char *const c[]))

@@ -1,7 +1,8 @@
 /*
  * net/ap.c — Active Port engine: set-up, ports, the poll loop and handler dispatch.
- * The receive path is net/ap_rx.c, the send path net/ap_send.c, net/ap_tx.c and net/ap_fc.c
- * (FC streams), collectives net/ap_coll.c.
+ * The receive path (local delivery too) is net/ap_rx.c, the send path net/ap_send.c,
+ * net/ap_tx.c and net/ap_fc.c (FC streams) on the framing leaf net/ap_frame.c, collectives
+ * net/ap_coll.c.
  * Tested by tests/engine/ (`make unit-test`).
  */
 #include "net/ap_internal.h"
@@ -36,6 +37,17 @@ const char *ap_error(const struct ap *ap)
     return ap->error ? ap->error : "";
 }
 
+enum { ISN_FC, ISN_BE };
+
+/* Initial sequence number of the stream from `src` to `dst` (AP_WIRE_ALL: broadcast). */
+static uint32_t isn(const struct ap *ap, unsigned src, unsigned dst, int stream)
+{
+    struct sip_key k = {ap->cfg.seq_seed, ap->cfg.seq_seed ^ 0x9e3779b97f4a7c15ull};
+    uint8_t in[5] = {(uint8_t)src, (uint8_t)(src >> 8), (uint8_t)dst, (uint8_t)(dst >> 8),
+                     (uint8_t)stream};
+    return (uint32_t)siphash24(&k, in, sizeof in);
+}
+
 static int init_fail(struct ap *ap, int err, const char *why)
 {
     ap->error = why;
@@ -63,7 +75,12 @@ int ap_init(struct ap *ap, const struct ap_config *cfg)
     ap->mtu = cfg->mtu && cfg->mtu < cfg->link->mtu ? cfg->mtu : cfg->link->mtu;
     if (ap->mtu < AP_HDR_LEN + 64)
         return init_fail(ap, AP_EINVAL, "ap_init: MTU too small (need 108 bytes)");
-    ap->maxpay = ap->mtu - AP_HDR_LEN;
+    if (cfg->key) {
+        ap->auth = 1;
+        sip_key_load(&ap->key, cfg->key);
+        ap->cfg.key = NULL; /* copied: the caller's buffer need not outlive ap_init */
+    }
+    ap->maxpay = ap->mtu - AP_HDR_LEN - (ap->auth ? AP_TAG_LEN : 0);
     if (ap->maxpay > 0xFFFF) ap->maxpay = 0xFFFF; /* frag_len is 16 bits */
     ap->window = 1;
     while (ap->window < (cfg->window ? cfg->window : 64))
@@ -74,6 +91,7 @@ int ap_init(struct ap *ap, const struct ap_config *cfg)
     if (!ap->cfg.rto_max_ns) ap->cfg.rto_max_ns = 1000000000ull;
     if (ap->cfg.rto_min_ns > ap->cfg.rto_max_ns) ap->cfg.rto_min_ns = ap->cfg.rto_max_ns;
     if (!ap->cfg.giveup_ns) ap->cfg.giveup_ns = 10000000000ull;
+    if (!ap->cfg.stall_ns) ap->cfg.stall_ns = 6 * ap->cfg.giveup_ns;
     if (!ap->cfg.coll_timeout_ns) ap->cfg.coll_timeout_ns = 60000000000ull;
 
     unsigned n = ap->nodes;
@@ -92,6 +110,7 @@ int ap_init(struct ap *ap, const struct ap_config *cfg)
     ap_eth_write(ap->bcast_eth, bcast_mac, ap->link->mac);
     uint64_t now = cfg->now_ns();
     ap->now = now;
+    unsigned me = ap->rank;
     for (unsigned i = 0; i < n; i++) {
         struct ap_peer *p = &ap->peers[i];
         ap_eth_write(p->eth, ap->macs[i], ap->link->mac);
@@ -100,12 +119,26 @@ int ap_init(struct ap *ap, const struct ap_config *cfg)
         p->fc.cwnd = ap->window;
         p->act_prev = p->act_next = -1;
         p->last_heard_ns = now;
+        /* Every stream starts where both ends compute it to start, and nowhere a stranger
+         * could guess without the seed. */
+        p->fc.una = p->fc.nxt = p->fc.rtx = isn(ap, me, i, ISN_FC);
+        p->be_msg_seq = isn(ap, me, i, ISN_BE);
+        p->rx_expect[0] = isn(ap, i, me, ISN_FC);
+        p->rx_expect[1] = isn(ap, i, AP_WIRE_ALL, ISN_FC);
+        p->be_last[0] = isn(ap, i, me, ISN_BE) - 1;
+        p->be_last[1] = isn(ap, i, AP_WIRE_ALL, ISN_BE) - 1;
+        p->be_seen[0] = p->be_seen[1] = 1;
+        p->back = isn(ap, me, AP_WIRE_ALL, ISN_FC);
     }
     ap->bfc.win = ap->slots + (size_t)n * ap->window;
     ap->bfc.rto = ap->cfg.rto_init_ns;
     ap->bfc.cwnd = ap->window;
+    ap->bfc.una = ap->bfc.nxt = ap->bfc.rtx = isn(ap, me, AP_WIRE_ALL, ISN_FC);
+    ap->be_bc_seq = isn(ap, me, AP_WIRE_ALL, ISN_BE);
     ap->blive = n - 1;
     ap->act_head = -1;
+    if (apx_held_init(ap) < 0)
+        return init_fail(ap, AP_ENOMEM, "ap_init: out of memory for the frames held past gaps");
     apx_coll_init(ap);
     /* Decide the CRC implementation now, not on the first frame. */
     (void)crc32c_have_hw();
@@ -123,6 +156,7 @@ void ap_fini(struct ap *ap)
     free(ap->coll_eager_mem);
     free(ap->ack_list);
     free(ap->rnr_list);
+    apx_held_fini(ap);
     free(ap->scratch);
     memset(ap, 0, sizeof(*ap));
 }
@@ -218,7 +252,7 @@ void apx_resume(struct ap *ap)
 void apx_event_push(struct ap *ap, uint16_t port, uint16_t src, void *data, size_t len,
                     struct ap_unit *unit)
 {
-    /* Space was reserved when the message claimed its unit (apx_resolve). */
+    /* Space was reserved when the message claimed its unit (net/ap_rx.c). */
     struct ap_event *e = &ap->ev[ap->ev_tail % AP_EVQ];
     e->port = port;
     e->src = src;
@@ -345,7 +379,7 @@ int ap_port_open(struct ap *ap, int port, void *buf, size_t size, ap_handler_fn 
                  unsigned flags)
 {
     if (port < 0 || port >= AP_MAX_PORTS ||
-        (flags & ~(unsigned)(AP_PORT_ONESHOT | AP_PORT_SLOTS | AP_PORT_LAZYACK)))
+        (flags & ~(unsigned)(AP_PORT_ONESHOT | AP_PORT_SLOTS | AP_PORT_FC_ONLY | AP_PORT_LAZYACK)))
         return -AP_EINVAL;
     if (!buf && size) return -AP_EINVAL;
     struct ap_port *P = &ap->ports[port];

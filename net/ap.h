@@ -16,9 +16,15 @@
  * Two qualities of service:
  * - **best effort (BE)**: fastest; a message may be lost (loss, congestion, receiver not ready)
  *   but is never delivered partial, corrupted, twice, or after a newer one from the same source.
- * - **flow controlled (FC)**: reliable. Per peer go-back-N over frame sequence numbers, window
- *   `window` frames, cumulative and piggybacked acknowledgements, retransmission on timeout
- *   (adaptive RTO with exponential backoff) and on three duplicate acknowledgements. A receiver
+ *   A receiver reports BE messages lost on the way, and a sender whose frames arrive well below
+ *   the rate it sends them paces its BE traffic below the path's rate (net/ap_pace.c).
+ * - **flow controlled (FC)**: reliable. Per peer a window of `window` frames over frame sequence
+ *   numbers, cumulative and piggybacked acknowledgements; a receiver holds frames that arrive
+ *   past a gap and reports them (selective acknowledgement, net/ap_sack.c), so the sender
+ *   resends only what was lost: at once when two frames are reported past a hole, else on
+ *   timeout (adaptive RTO with exponential backoff); the broadcast stream resends from its
+ *   oldest unacknowledged frame on two duplicate acknowledgements. A congestion window
+ *   halves on a loss and grows by one frame per window acknowledged. A receiver
  *   whose port is closed, disarmed or busy refuses the frame and says so (RNR): the sender waits
  *   (back-pressure) and resends when told the port is ready again. A peer not heard from for
  *   `giveup_ns` while frames are outstanding is declared dead: its requests fail with -AP_EPEER,
@@ -59,7 +65,9 @@
  * port takes the next message at once unless it is one-shot: use AP_PORT_ONESHOT (and
  * ap_port_post) when the app reads the buffer after the wait.
  * A message whose offset + length passes its buffer (or slot) is dropped and counted — for FC
- * it is consumed (acknowledged) so the stream to that peer keeps going.
+ * it is consumed (acknowledged) so the stream to that peer keeps going, and a unicast FC send
+ * completes with -AP_EMSGSIZE. AP_PORT_FC_ONLY ports (and the collectives' port) take FC frames
+ * only: best-effort ones have no sequence to check, so anyone on the wire could forge them.
  *
  * ## Sends
  * `dst` is a rank or AP_ALL (every other rank, one Ethernet broadcast per fragment; the reliable
@@ -102,7 +110,8 @@ enum ap_err {
     AP_EPEER = 5,     /* the peer was declared dead (silent for giveup_ns) */
     AP_ETIMEDOUT = 6, /* a wait's timeout passed */
     AP_ECLOSED = 7,   /* port not open */
-    AP_EMSGSIZE = 8,  /* message longer than AP_MAX_MSG, or offset + length overflows */
+    AP_EMSGSIZE = 8,  /* message longer than AP_MAX_MSG, offset + length past 2^32, or (FC
+                         unicast) past the receiver's buffer or slot */
 };
 const char *ap_strerror(int err); /* accepts err or -err */
 
@@ -123,10 +132,15 @@ enum ap_drop {
     AP_DROP_FRAG,      /* inconsistent fragment: offset/length/flags/sequence disagree */
     AP_DROP_NOT_READY, /* port disarmed or busy (BE: dropped; FC: refused, resent later) */
     AP_DROP_DUP,       /* FC frame already received */
-    AP_DROP_OOO,       /* FC frame past the expected one (go-back-N: resent in order) */
+    AP_DROP_OOO,       /* FC frame past the expected one that could not be held (resent) */
     AP_DROP_STALE,     /* BE message older than one already delivered or aborted */
     AP_DROP_BE_GAP,    /* BE fragment after a lost one: the message is aborted */
-    AP_DROP_ACK,       /* acknowledgement for frames never sent */
+    AP_DROP_ACK,       /* acknowledgement for frames never sent, or with an implausible frame */
+    AP_DROP_AUTH,      /* the job has a key and the frame's tag is missing or wrong */
+    AP_DROP_ETH_SRC,   /* Ethernet source is not the MAC of the rank the header claims */
+    AP_DROP_NOT_FC,    /* best-effort frame for a port that takes only FC (collectives too) */
+    AP_DROP_SEQ,       /* BE message sequence far ahead of the last one (not a resync) */
+    AP_DROP_DEAD,      /* frame from a peer declared dead */
     AP_DROP_NREASONS
 };
 const char *ap_drop_name(int reason);
@@ -139,12 +153,16 @@ struct ap_stats {
     uint64_t acks_sent, acks_rcvd; /* pure ACK frames */
     uint64_t retransmits;          /* FC frames sent again */
     uint64_t timeouts;             /* retransmission timer expiries */
-    uint64_t fast_retransmits;     /* go-back-N triggered by duplicate ACKs */
+    uint64_t fast_retransmits;     /* resends triggered by duplicate ACKs or a SACK map */
     uint64_t rnr_sent, rnr_rcvd;   /* "receiver not ready" refusals */
     uint64_t be_aborted;           /* BE messages abandoned half-way (loss, preemption) */
     uint64_t link_busy;            /* link send() refused a frame (ring full) */
     uint64_t peers_dead;           /* peers declared dead */
     uint64_t foreign_frames;       /* job-layer frames handed to the callback */
+    uint64_t sack_held;            /* FC frames held past a gap instead of dropped */
+    uint64_t sack_skipped;         /* resends saved: the receiver reported the frame held */
+    uint64_t be_loss_reports;      /* receivers said a BE message of ours was lost on the way */
+    uint64_t be_paced;             /* BE frames held back by pacing (per attempt) */
     uint64_t drop[AP_DROP_NREASONS];
 };
 
@@ -157,7 +175,9 @@ typedef void (*ap_foreign_fn)(void *arg, const void *frame, size_t len);
 enum ap_port_flags {
     AP_PORT_ONESHOT = 1, /* disarm after each delivery (per slot with AP_PORT_SLOTS) */
     AP_PORT_SLOTS = 2,   /* buffer split into `nodes` slots, slot s receives from rank s */
-    AP_PORT_LAZYACK = 4, /* handler deliveries' ACK waits for piggybacking like handler-less
+    AP_PORT_FC_ONLY = 4, /* best-effort frames are dropped (AP_DROP_NOT_FC): only the
+                            sequenced, acknowledged FC streams reach the port */
+    AP_PORT_LAZYACK = 8, /* handler deliveries' ACK waits for piggybacking like handler-less
                             ones (the answer comes after the handler, e.g. an MPI library's
                             next send): the app must keep polling or call ap_flush */
 };
@@ -181,7 +201,15 @@ struct ap_config {
      * yield the CPU here; NULL on bare metal spins). */
     void (*idle)(void *arg);
     void *idle_arg;
-    bool crc;                 /* send CRC32C on every frame, and require it on receive */
+    bool crc; /* send CRC32C on every frame, and require it on receive */
+    /* Optional: 16-byte SipHash-2-4 key (copied). Every frame then carries an 8-byte tag
+     * over its header and payload, and frames without a valid tag are dropped before they
+     * change anything (AP_DROP_AUTH). Integrity too: crc is then not used. */
+    const uint8_t *key;
+    /* Seed of the initial sequence numbers of every stream (each pair of ranks and stream
+     * gets its own, derived with SipHash): every rank of a job must pass the same seed, and
+     * a new one per run, so that frames of another run or blind guesses miss the window. */
+    uint64_t seq_seed;
     unsigned window;          /* FC window in frames, rounded up to a power of two; 0 = 64;
                                  at most 4096 */
     unsigned ack_every;       /* ACK after this many FC frames; 0 = window / 4 */
@@ -190,6 +218,8 @@ struct ap_config {
     uint64_t rto_min_ns;      /* adaptive RTO floor; 0 = 2 ms */
     uint64_t rto_max_ns;      /* backoff ceiling; 0 = 1 s */
     uint64_t giveup_ns;       /* declare a silent peer dead; 0 = 10 s */
+    uint64_t stall_ns;        /* declare a peer dead that took none of our FC frames for
+                                 this long, even while it says "not ready"; 0 = 6 x giveup */
     uint64_t coll_timeout_ns; /* a collective gives up waiting for a peer; 0 = 60 s */
 };
 
@@ -199,6 +229,7 @@ struct ap_req {
     int status; /* AP_PENDING while in flight, then 0 or -AP_E* */
     int result; /* final status while the link still reads the payload */
     uint8_t kind, phase, niov, drain, started;
+    uint8_t refused; /* the receiver dropped it (past its buffer): completes -AP_EMSGSIZE */
     uint16_t dst, port;
     uint32_t msg_seq, msg_len, base;
     uint32_t sent;     /* payload bytes already handed to the link once */

@@ -62,6 +62,7 @@ static void post_recv(struct ap *ap, unsigned src, uint32_t tag, void *buf, size
 {
     struct ap_coll_rx *c = &ap->coll[src];
     c->post_done = 0;
+    c->post_err = 0;
     c->post.buf = buf;
     c->post.size = cap;
     c->post_tag = tag;
@@ -73,6 +74,7 @@ static void post_recv(struct ap *ap, unsigned src, uint32_t tag, void *buf, size
 static int recv_done(struct ap *ap, unsigned src, size_t *len)
 {
     struct ap_coll_rx *c = &ap->coll[src];
+    if (c->post_err) return -AP_EMSGSIZE;
     if (!c->post_done && !c->eager.armed && c->eager_tag == c->post_tag && c->post.armed &&
         !c->post.claimed) {
         if (c->eager_len > c->post.size) return -AP_EMSGSIZE;
@@ -144,7 +146,9 @@ static int round_run(struct ap *ap, struct round *rd, uint32_t tag)
         if (!rdone) {
             int r = recv_done(ap, (unsigned)rd->from, &rd->rlen);
             if (r < 0) {
-                err = coll_fail(ap, r, "collective: message longer than the posted receive");
+                err = coll_fail(ap, r,
+                                "collective: message longer than the posted receive "
+                                "(ranks passed different lengths)");
                 rdone = 1;
             } else if (r) {
                 rdone = 1;
@@ -253,6 +257,8 @@ static void combine(uint8_t *acc, const uint8_t *in, size_t count, enum ap_type 
     }
 }
 
+#define DIFFERENT_COUNTS "ranks passed different counts"
+
 static int check_reduce_args(struct ap *ap, const void *sendbuf, void *recvbuf, size_t count,
                              enum ap_type type, enum ap_op op, size_t *bytes)
 {
@@ -335,6 +341,7 @@ int ap_reduce(struct ap *ap, int root, const void *sendbuf, void *recvbuf, size_
         if (rel + mask < n) {
             round_recv(&rd, (int)((rel + mask + (unsigned)root) % n), tmp, bytes);
             if ((err = round_run(ap, &rd, tag_of(ep, step)))) return err;
+            if (rd.rlen != bytes) return coll_fail(ap, -AP_EINVAL, "reduce: " DIFFERENT_COUNTS);
             combine(acc, tmp, count, type, op);
         }
     }
@@ -369,6 +376,8 @@ int ap_allreduce(struct ap *ap, const void *sendbuf, void *recvbuf, size_t count
             newrank = (int)(r / 2);
         }
         if ((err = round_run(ap, &rd, tag_of(ep, 0)))) return err;
+        if (newrank >= 0 && rd.rlen != bytes)
+            return coll_fail(ap, -AP_EINVAL, "allreduce: " DIFFERENT_COUNTS);
         if (newrank >= 0) combine(acc, tmp, count, type, op);
     } else {
         newrank = (int)(r - rem);
@@ -382,6 +391,7 @@ int ap_allreduce(struct ap *ap, const void *sendbuf, void *recvbuf, size_t count
             round_send(&rd, peer, acc, bytes);
             round_recv(&rd, peer, tmp, bytes);
             if ((err = round_run(ap, &rd, tag_of(ep, step)))) return err;
+            if (rd.rlen != bytes) return coll_fail(ap, -AP_EINVAL, "allreduce: " DIFFERENT_COUNTS);
             combine(acc, tmp, count, type, op);
         }
     }
@@ -393,6 +403,8 @@ int ap_allreduce(struct ap *ap, const void *sendbuf, void *recvbuf, size_t count
         else
             round_recv(&rd, (int)r + 1, acc, bytes);
         if ((err = round_run(ap, &rd, tag_of(ep, 255)))) return err;
+        if (r % 2 == 0 && rd.rlen != bytes)
+            return coll_fail(ap, -AP_EINVAL, "allreduce: " DIFFERENT_COUNTS);
     }
     return 0;
 }

@@ -1,11 +1,14 @@
 /*
- * net/ap_fc.c — Active Port engine, the flow-controlled streams: go-back-N windows (one per
- * peer and the broadcast one), congestion window, ACK processing (cumulative, duplicate ACKs,
- * receiver-not-ready), retransmission timers with adaptive RTO and backoff, and the give-up
- * that declares a silent peer dead.
+ * net/ap_fc.c — Active Port engine, the flow-controlled streams: windows (one per peer and
+ * the broadcast one) resent from the oldest unacknowledged frame, skipping the frames a SACK
+ * map reported held (net/ap_sack.c), congestion window, ACK processing (cumulative, duplicate
+ * ACKs, SACK, receiver-not-ready), retransmission timers with adaptive RTO and backoff, and
+ * the give-up that declares a silent peer dead.
  * Tested by tests/engine/test_lossy.c, test_p2p.c and the fuzzer.
  */
 #include "net/ap_internal.h"
+
+#include <string.h>
 
 #define MASK(ap) ((ap)->window - 1)
 
@@ -41,7 +44,7 @@ static int fc_send_slot(struct ap *ap, struct ap_fctx *f, int dst, uint32_t seq)
     unsigned iv;
     size_t io, got;
     apx_iov_seek(r, sl->frag_off, &iv, &io);
-    unsigned n = apx_iov_take(r, &iv, &io, sl->frag_len, pieces + 1, LINK_MAX_IOV - 1, &got);
+    unsigned n = apx_iov_take(r, &iv, &io, sl->frag_len, pieces + 1, AP_PAY_IOV, &got);
     struct ap_hdr h;
     apx_hdr_data(ap, &h, r, sl->flags, sl->frag_off, sl->frag_len);
     h.seq = seq;
@@ -59,6 +62,7 @@ static int fc_new_frame(struct ap *ap, struct ap_fctx *f, int dst)
     sl->frag_off = r->sent;
     sl->frag_len = (uint16_t)fr.got;
     sl->retx = 0;
+    sl->sacked = 0;
     sl->acked = 0;
     sl->flags = fr.flags;
     sl->pcrc = ap->cfg.crc ? apx_pieces_crc(pieces + 1, fr.n) : 0;
@@ -68,7 +72,7 @@ static int fc_new_frame(struct ap *ap, struct ap_fctx *f, int dst)
     if (apx_xmit(ap, dst, &h, pieces, fr.n, sl->pcrc) < 0) return -1;
     apx_frag_commit(r, &fr);
     sl->sent_ns = ap->now;
-    if (f->una == f->nxt) f->since_ns = ap->now;
+    if (f->una == f->nxt) f->since_ns = f->stall_ns = ap->now;
     if (sl->flags & AP_F_LAST) {
         r->last_seq = f->nxt;
         r->phase = AP_PH_SENT;
@@ -95,8 +99,19 @@ void apx_fc_tx(struct ap *ap, struct ap_fctx *f, int dst, int *budget)
         return;
     }
     while (*budget > 0 && ap_seq_lt(f->rtx, f->nxt) && f->rtx - f->una < f->cwnd) {
-        if (fc_send_slot(ap, f, dst, f->rtx) < 0) return;
+        if (f->sack_only && !ap_seq_lt(f->rtx, f->rtx_end)) {
+            /* The holes below the highest frame held are resent; the rest is in flight. */
+            f->rtx = f->nxt;
+            f->sack_only = 0;
+            break;
+        }
         struct ap_slot *sl = &f->win[f->rtx & MASK(ap)];
+        if (sl->sacked) {
+            f->rtx++;
+            ap->st.sack_skipped++;
+            continue;
+        }
+        if (fc_send_slot(ap, f, dst, f->rtx) < 0) return;
         sl->retx = 1;
         sl->sent_ns = ap->now;
         ap->st.retransmits++;
@@ -109,7 +124,7 @@ void apx_fc_tx(struct ap *ap, struct ap_fctx *f, int dst, int *budget)
     }
 }
 
-void apx_fc_advance(struct ap *ap, struct ap_fctx *f, uint32_t ack)
+static void fc_advance(struct ap *ap, struct ap_fctx *f, uint32_t ack)
 {
     int dst_is_peer = f != &ap->bfc;
     struct ap_slot *last = &f->win[(ack - 1) & MASK(ap)];
@@ -125,7 +140,7 @@ void apx_fc_advance(struct ap *ap, struct ap_fctx *f, uint32_t ack)
     f->dupacks = 0;
     f->fast_done = 0;
     f->backoff = 0;
-    f->since_ns = ap->now;
+    f->since_ns = f->stall_ns = ap->now;
     if (dst_is_peer) f->rnr = 0; /* it accepted frames: ready again (it says RNR anew if not) */
     f->rto = rto_base(ap, f);
     f->deadline_ns = f->una != f->nxt ? ap->now + f->rto : 0;
@@ -133,28 +148,52 @@ void apx_fc_advance(struct ap *ap, struct ap_fctx *f, uint32_t ack)
         struct ap_req *r = f->head;
         f->head = r->next;
         if (!f->head) f->tail = NULL;
-        apx_complete(ap, r, 0);
+        apx_complete(ap, r, r->refused ? -AP_EMSGSIZE : 0);
     }
 }
 
-void apx_ack_input(struct ap *ap, unsigned src, const struct ap_hdr *h, int pure)
+static void back_input(struct ap *ap, unsigned src, uint32_t ack, int rnr);
+
+/* Resend from the oldest unacknowledged frame (the ones reported held excepted). */
+static void go_back(struct ap_fctx *f)
+{
+    f->rtx = f->una;
+    f->sack_only = 0;
+}
+
+/* Forget what SACK maps reported: a receiver that refuses frames (RNR) drops what it held,
+ * and after a second timeout in a row nothing reported is trusted (RFC 2018's rule), so a
+ * stale or reneged report can cost a retransmission but never stall the stream. */
+static void sack_clear(struct ap *ap, struct ap_fctx *f)
+{
+    for (uint32_t s = f->una; s != f->nxt; s++)
+        f->win[s & MASK(ap)].sacked = 0;
+}
+
+void apx_ack_input(struct ap *ap, unsigned src, const struct ap_hdr *h, int pure,
+                   const uint8_t *sack)
 {
     struct ap_peer *p = &ap->peers[src];
     if (p->dead) return;
     struct ap_fctx *f = &p->fc;
     int advanced = 0;
+    if (pure && (h->flags & AP_F_EMSG))
+        for (struct ap_req *r = f->head; r; r = r->next)
+            if (r->msg_seq == h->msg_len) r->refused = 1;
     if (ap_seq_lt(f->una, h->ack)) {
         if (!ap_seq_le(h->ack, f->nxt)) {
             apx_drop(ap, AP_DROP_ACK);
             return;
         }
-        apx_fc_advance(ap, f, h->ack);
+        fc_advance(ap, f, h->ack);
         advanced = 1;
         if (!f->head) apx_active_del(ap, src);
     }
     if (!pure) return;
+    if (h->flags & AP_F_BELOSS) apx_pace_report(ap, h->base);
     if (h->flags & AP_F_RNR) {
         if (f->una != f->nxt) {
+            sack_clear(ap, f);
             f->rnr = 1;
             f->probe = 0;
             f->since_ns = ap->now; /* alive, just busy: back-pressure, not death */
@@ -164,17 +203,21 @@ void apx_ack_input(struct ap *ap, unsigned src, const struct ap_hdr *h, int pure
         }
     } else if (f->rnr) {
         f->rnr = 0; /* resumed: resend the window now */
-        f->rtx = f->una;
+        go_back(f);
         f->since_ns = ap->now;
+    } else if (sack) {
+        uint64_t map;
+        memcpy(&map, sack, sizeof(map));
+        apx_sack_input(ap, f, h->ack, map);
     } else if (!advanced && f->una != f->nxt) {
         if (++f->dupacks >= AP_DUPACKS && !f->fast_done) {
             f->fast_done = 1;
-            f->rtx = f->una;
+            go_back(f);
             f->cwnd = f->cwnd / 2 > 2 ? f->cwnd / 2 : 2;
             ap->st.fast_retransmits++;
         }
     }
-    if (h->flags & AP_F_BACK) apx_back_input(ap, src, h->msg_seq, !!(h->flags & AP_F_BRNR));
+    if (h->flags & AP_F_BACK) back_input(ap, src, h->msg_seq, !!(h->flags & AP_F_BRNR));
 }
 
 /* Frames of the broadcast stream complete once every live receiver acknowledged them. */
@@ -184,10 +227,10 @@ static void bfc_check(struct ap *ap)
     uint32_t u = f->una;
     while (u != f->nxt && f->win[u & MASK(ap)].acked >= ap->blive)
         u++;
-    if (u != f->una) apx_fc_advance(ap, f, u);
+    if (u != f->una) fc_advance(ap, f, u);
 }
 
-void apx_back_input(struct ap *ap, unsigned src, uint32_t ack, int rnr)
+static void back_input(struct ap *ap, unsigned src, uint32_t ack, int rnr)
 {
     struct ap_peer *p = &ap->peers[src];
     struct ap_fctx *f = &ap->bfc;
@@ -214,7 +257,7 @@ void apx_back_input(struct ap *ap, unsigned src, uint32_t ack, int rnr)
         ap->st.rnr_rcvd++;
     } else if (f->rnr && ap->nbrnr == 0) {
         f->rnr = 0;
-        f->rtx = f->una;
+        go_back(f);
         f->since_ns = ap->now;
     }
     bfc_check(ap);
@@ -234,9 +277,18 @@ void apx_peer_dead(struct ap *ap, unsigned i)
     }
     f->tail = f->cur = NULL;
     f->una = f->rtx = f->nxt;
+    f->sack_only = 0;
+    apx_held_forget(ap, i);
     f->deadline_ns = 0;
     f->rnr = 0;
     apx_active_del(ap, i);
+    /* Its half-received messages will never complete: free the buffers they hold, so that
+     * the other senders to them are taken again instead of refused. */
+    for (int st = 0; st < AP_NSTREAMS; st++) {
+        apx_abort_asm(ap, i, st, AP_DROP_DEAD);
+        p->as[st].active = 0;
+    }
+    p->rx_rnr[0] = p->rx_rnr[1] = 0;
     /* The broadcast stream stops waiting for it. */
     struct ap_fctx *b = &ap->bfc;
     ap->blive--;
@@ -247,7 +299,7 @@ void apx_peer_dead(struct ap *ap, unsigned i)
         ap->nbrnr--;
         if (!ap->nbrnr && b->rnr) {
             b->rnr = 0;
-            b->rtx = b->una;
+            go_back(b);
         }
     }
     bfc_check(ap);
@@ -260,7 +312,9 @@ static void fc_timer(struct ap *ap, struct ap_fctx *f, int dst)
         f->deadline_ns = 0;
         return;
     }
-    if (ap->now - f->since_ns >= ap->cfg.giveup_ns) {
+    /* Silent for giveup_ns, or alive but taking nothing for stall_ns (a receiver that says
+     * "not ready" forever, or someone saying it in its name): dead either way. */
+    if (ap->now - f->since_ns >= ap->cfg.giveup_ns || ap->now - f->stall_ns >= ap->cfg.stall_ns) {
         if (dst >= 0) {
             apx_peer_dead(ap, (unsigned)dst);
         } else {
@@ -268,7 +322,7 @@ static void fc_timer(struct ap *ap, struct ap_fctx *f, int dst)
             for (unsigned r = 0; r < ap->nodes; r++)
                 if (r != ap->rank && !ap->peers[r].dead && ap->peers[r].back == f->una)
                     apx_peer_dead(ap, r);
-            f->since_ns = ap->now;
+            f->since_ns = f->stall_ns = ap->now;
         }
         return;
     }
@@ -276,7 +330,11 @@ static void fc_timer(struct ap *ap, struct ap_fctx *f, int dst)
     if (f->rnr) {
         f->probe = 1;
     } else {
-        f->rtx = f->una;
+        /* A first timeout trusts the SACK reports (a receiver drops what it held only with an
+         * RNR, which clears them); a second one in a row forgets them too, in case that RNR
+         * was lost: a stale report costs one more timeout, never a stall. */
+        go_back(f);
+        if (f->backoff) sack_clear(ap, f);
         f->cwnd = f->cwnd / 4 > 2 ? f->cwnd / 4 : 2;
         if (f->backoff < 16) f->backoff++;
         f->rto = f->rto * 2 < ap->cfg.rto_max_ns ? f->rto * 2 : ap->cfg.rto_max_ns;
@@ -286,6 +344,15 @@ static void fc_timer(struct ap *ap, struct ap_fctx *f, int dst)
 
 void apx_timers(struct ap *ap)
 {
+    /* A peer that went silent half-way through a message to us holds its landing unit:
+     * with nothing of ours outstanding to it we would never notice. */
+    for (unsigned i = 0; i < ap->nodes; i++) {
+        struct ap_peer *p = &ap->peers[i];
+        if (i == ap->rank || p->dead || ap->now - p->last_heard_ns < ap->cfg.giveup_ns) continue;
+        if ((p->as[AP_ST_FC_UNI].active && p->as[AP_ST_FC_UNI].unit) ||
+            (p->as[AP_ST_FC_BC].active && p->as[AP_ST_FC_BC].unit))
+            apx_peer_dead(ap, i);
+    }
     unsigned n = ap->nactive;
     int32_t i = ap->act_head;
     for (unsigned k = 0; k < n && i >= 0; k++) {

@@ -8,13 +8,19 @@
 #include "net/ap.h"
 #include "net/wire.h"
 
-#define AP_COLL_PORT   AP_MAX_PORTS /* the engine's collective port, right after user ports */
-#define AP_RX_BATCH    32           /* frames per link poll */
-#define AP_RX_BATCHES  4            /* link polls per ap_poll pass */
-#define AP_TX_BUDGET   128          /* data frames per ap_poll pass */
-#define AP_MAX_NEST    4            /* ap_poll nesting that still runs handlers */
-#define AP_DUPACKS     2            /* duplicate ACKs that trigger go-back-N at once */
-#define AP_BE_STALE_NS 100000000ull /* a BE message silent this long loses its buffer */
+#define AP_COLL_PORT   AP_MAX_PORTS       /* the engine's collective port, right after user ports */
+#define AP_RX_BATCH    32                 /* frames per link poll */
+#define AP_RX_BATCHES  4                  /* link polls per ap_poll pass */
+#define AP_TX_BUDGET   128                /* data frames per ap_poll pass */
+#define AP_MAX_NEST    4                  /* ap_poll nesting that still runs handlers */
+#define AP_DUPACKS     2                  /* duplicate ACKs that trigger go-back-N at once */
+#define AP_BE_STALE_NS 100000000ull       /* a BE message silent this long loses its buffer */
+#define AP_PAY_IOV     (LINK_MAX_IOV - 2) /* payload pieces per frame: header + tag around */
+#define AP_BE_JUMP     1024u /* a BE msg_seq further ahead than this is not believed ... */
+#define AP_BE_RESYNC   4     /* ... until this many such messages came in a row */
+#define AP_SACK_SPAN   64    /* frames past the cumulative ACK a SACK map reports */
+#define AP_SACK_LEN    8     /* its payload: a little-endian 64-bit map */
+#define AP_HELD_MAX    256   /* frames held past gaps, at most (pool, all peers) */
 
 /* req->kind bits */
 #define AP_K_FC    1
@@ -51,20 +57,13 @@ void apx_resume(struct ap *ap);
 void apx_wait_step(struct ap *ap);
 int apx_req_check(struct ap *ap, struct ap_req *req);
 
-/* ap_rx.c */
-int apx_resolve(struct ap *ap, unsigned src, int stream, const struct ap_hdr *h,
-                struct ap_unit **unit, uint32_t *off);
-void apx_release(struct ap *ap, struct ap_unit *u);
-void apx_abort_asm(struct ap *ap, unsigned src, int stream, int reason);
-void apx_deliver(struct ap *ap, unsigned src, struct ap_asm *as);
-void apx_ack_input(struct ap *ap, unsigned src, const struct ap_hdr *h, int pure); /* ap_fc.c */
-
-/* ap_tx.c */
+/* ap_frame.c: the framing leaf (iov walking, fragments, headers, handing frames to the link) */
 void apx_iov_seek(const struct ap_req *r, size_t off, unsigned *iv, size_t *io);
 unsigned apx_iov_take(const struct ap_req *r, unsigned *iv, size_t *io, size_t want,
                       struct link_iov *out, unsigned max, size_t *got);
 /* The next new fragment of r: at most maxpay bytes from its cursor, as pieces[1..n] (pieces[0]
- * is left for the header). The cursor moves only by apx_frag_commit, once the frame went out. */
+ * is left for the header, pieces[n+1] for the tag). The cursor moves only by apx_frag_commit, once
+ * the frame went out. */
 struct apx_frag {
     unsigned iv, n;
     size_t io, got;
@@ -78,18 +77,40 @@ void apx_hdr_data(const struct ap *ap, struct ap_hdr *h, const struct ap_req *r,
                   uint32_t frag_off, size_t frag_len);
 int apx_xmit(struct ap *ap, int dst, struct ap_hdr *h, struct link_iov *pieces, unsigned n,
              uint32_t pcrc);
+
+/* ap_rx.c */
+void apx_abort_asm(struct ap *ap, unsigned src, int stream, int reason);
+void apx_self_deliver(struct ap *ap);
+
+/* ap_tx.c */
 void apx_flush_acks(struct ap *ap, int urgent_only);
 void apx_complete(struct ap *ap, struct ap_req *req, int status);
 void apx_be_tx(struct ap *ap, int *budget);
-void apx_self_tx(struct ap *ap);
 void apx_tx_progress(struct ap *ap, int *work);
 
 /* ap_fc.c */
 void apx_fc_tx(struct ap *ap, struct ap_fctx *f, int dst, int *budget);
-void apx_fc_advance(struct ap *ap, struct ap_fctx *f, uint32_t ack);
-void apx_back_input(struct ap *ap, unsigned src, uint32_t ack, int rnr);
+/* `pure` for ACK frames; `sack` points to an AP_F_SACK map (else NULL) */
+void apx_ack_input(struct ap *ap, unsigned src, const struct ap_hdr *h, int pure,
+                   const uint8_t *sack);
 void apx_peer_dead(struct ap *ap, unsigned peer);
 void apx_timers(struct ap *ap);
+
+/* ap_sack.c: frames held past a gap (receiver), SACK maps (both sides) */
+int apx_held_init(struct ap *ap);
+void apx_held_fini(struct ap *ap);
+int apx_held_put(struct ap *ap, unsigned src, const struct ap_hdr *h, const uint8_t *payload);
+struct ap_held *apx_held_next(struct ap *ap, unsigned src); /* the one at rx_expect, or NULL */
+void apx_held_free(struct ap *ap, struct ap_held *x);
+void apx_held_forget(struct ap *ap, unsigned src);
+uint64_t apx_sack_map(const struct ap *ap, unsigned src);
+void apx_sack_input(struct ap *ap, struct ap_fctx *f, uint32_t ack, uint64_t map);
+
+/* ap_pace.c: BE pacing (sender), BE loss reports (receiver) */
+int apx_pace_take(struct ap *ap, size_t bytes); /* 0: wait, the BE rate is reached */
+void apx_pace_report(struct ap *ap, uint32_t seen_rate);
+void apx_be_arrived(struct ap *ap, unsigned src, size_t bytes);
+void apx_be_lost(struct ap *ap, unsigned src);
 
 /* ap_send.c */
 int apx_start(struct ap *ap, struct ap_req *req, unsigned kind, int dst, int port, size_t off,

@@ -33,7 +33,7 @@ int apx_start(struct ap *ap, struct ap_req *req, unsigned kind, int dst, int por
         if (total > AP_MAX_MSG) return -AP_EMSGSIZE;
         if (iov[k].len > LINK_COPY_MAX) drain = 1;
     }
-    if (off > UINT32_MAX) return -AP_EMSGSIZE;
+    if (off > UINT32_MAX || off + total > (uint64_t)AP_MAX_MSG + 1) return -AP_EMSGSIZE;
     if ((kind & AP_K_FC) && dst != AP_ALL && ap->peers[dst].dead) return -AP_EPEER;
     memset(req, 0, sizeof(*req));
     req->status = AP_PENDING;
@@ -71,7 +71,7 @@ int apx_start(struct ap *ap, struct ap_req *req, unsigned kind, int dst, int por
     } else if ((unsigned)dst == ap->rank) {
         req->kind |= AP_K_SELF;
         enqueue(&ap->selfq_head, &ap->selfq_tail, req);
-        apx_self_tx(ap);
+        apx_self_deliver(ap);
     } else if (kind & AP_K_FC) {
         struct ap_peer *p = &ap->peers[dst];
         req->msg_seq = p->fc.msg_seq++;

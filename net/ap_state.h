@@ -18,6 +18,7 @@
 
 #include <stdint.h>
 
+#include "net/siphash.h"
 #include "net/wire.h"
 
 /* The four receive streams from one source. */
@@ -64,6 +65,7 @@ struct ap_slot {
     uint16_t frag_len;
     uint8_t retx;   /* sent more than once: no RTT sample from it (Karn) */
     uint8_t flags;  /* AP_F_FIRST / AP_F_LAST as sent */
+    uint8_t sacked; /* unicast: the receiver reported it held (AP_F_SACK): never resent */
     uint32_t acked; /* broadcast stream: live receivers that acknowledged it */
     uint32_t pcrc;  /* CRC32C state after the payload (the header is added per send) */
     uint64_t sent_ns;
@@ -75,9 +77,12 @@ struct ap_fctx {
     struct ap_req *cur;         /* first request with bytes never sent */
     struct ap_slot *win;        /* window ring, indexed by seq % window */
     uint32_t una, nxt, rtx;     /* oldest unacked <= next to resend <= next new */
+    uint32_t rtx_end;           /* with sack_only: resend the holes below this, then stop */
+    uint8_t sack_only;
     uint32_t msg_seq;
     uint64_t deadline_ns; /* retransmission timer, 0 = off */
-    uint64_t since_ns;    /* last progress (ACK advance, RNR, start): for give-up */
+    uint64_t since_ns;    /* last sign of life (ACK advance, RNR, start): for give-up */
+    uint64_t stall_ns;    /* last ACK advance (or start): "not ready" cannot last forever */
     uint64_t srtt, rttvar, rto;
     /* Congestion window: frames in flight allowed (<= window). Halved on a fast retransmit,
      * quartered on a timeout, +1 per window of acknowledged frames: under loss go-back-N
@@ -98,7 +103,16 @@ struct ap_peer {
     uint8_t ack_now;     /* a message of it went to a handler: ACK this pass, not later */
     uint8_t rnr_listed;  /* queued in ap->rnr_list (resume when something frees up) */
     uint8_t be_seen[2];  /* BE unicast/broadcast: be_last valid */
+    uint16_t held;       /* FC unicast frames of it held past a gap (net/ap_sack.c) */
+    uint8_t be_loss;     /* a BE message of it was lost on the way: report it (ap_pace.c) */
+    uint32_t be_loss_rate; /* bytes per ms its frames arrived at, 0 = unknown */
+    uint32_t be_rx_bytes;  /* BE bytes from it since be_rx_t0: its frames' arrival rate */
+    uint64_t be_rx_t0;
     uint32_t be_last[2]; /* newest BE msg_seq delivered or abandoned */
+    uint32_t be_far[2];  /* a BE msg_seq far ahead of be_last, seen be_nfar[] times in a row */
+    uint8_t be_nfar[2];
+    uint8_t rx_emsg; /* unicast FC message rx_emsg_seq was dropped (bounds): tell it */
+    uint32_t rx_emsg_seq;
     struct ap_asm as[AP_NSTREAMS];
     uint64_t last_heard_ns;
     /* Sending to this peer. */
@@ -113,10 +127,19 @@ struct ap_peer {
     uint8_t eth[AP_ETH_HLEN]; /* Ethernet header of frames to it */
 };
 
+/* An FC unicast frame that arrived past a gap, held until the gap is filled. */
+struct ap_held {
+    uint8_t used;
+    uint16_t src;
+    struct ap_hdr h;
+    uint8_t *data; /* maxpay bytes of the pool */
+};
+
 struct ap_coll_rx {
     struct ap_unit post, eager;
     uint32_t post_tag, eager_tag, eager_len, post_len;
     uint8_t post_done;
+    uint8_t post_err; /* the message for the posted receive was longer than it: dropped */
 };
 
 struct ap_event {
@@ -148,6 +171,8 @@ struct ap {
     unsigned nodes, rank;
     uint32_t job;
     unsigned mtu, maxpay, ack_every;
+    uint8_t auth; /* frames carry and need a SipHash tag */
+    struct sip_key key;
     unsigned window; /* a power of two: sequence numbers map to ring slots by masking */
     uint64_t now;
     uint8_t (*macs)[6];
@@ -159,6 +184,9 @@ struct ap {
     uint8_t *coll_eager_mem;
     uint32_t coll_epoch;
     uint32_t *ack_list, *rnr_list;
+    struct ap_held *held; /* frames held past gaps, all peers (net/ap_sack.c) */
+    uint8_t *held_mem;
+    unsigned nheld_max;
     unsigned nack, nrnr;
     int32_t act_head; /* circular list of active peers, -1 when empty */
     unsigned nactive;
@@ -167,6 +195,9 @@ struct ap {
     unsigned blive; /* receivers of the broadcast FC stream still alive */
     unsigned nbrnr; /* receivers currently refusing it */
     uint32_t be_bc_seq;
+    /* BE pacing (net/ap_pace.c): bytes per ms, 0 = not paced; token bucket. */
+    uint64_t be_rate, be_tokens, be_tok_ns, be_cut_ns;
+    uint64_t be_tx_bytes, be_tx_t0, be_tx_prev, be_tx_prev_ns; /* our BE send rate, 2 windows */
     /* BE and local queues. */
     struct ap_req *beq_head, *beq_tail;
     struct ap_req *selfq_head, *selfq_tail;

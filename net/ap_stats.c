@@ -19,7 +19,9 @@ static const char *const drop_names[AP_DROP_NREASONS] = {
     [AP_DROP_FRAG] = "bad_frag",       [AP_DROP_NOT_READY] = "not_ready",
     [AP_DROP_DUP] = "duplicate",       [AP_DROP_OOO] = "out_of_order",
     [AP_DROP_STALE] = "stale",         [AP_DROP_BE_GAP] = "be_gap",
-    [AP_DROP_ACK] = "bad_ack",
+    [AP_DROP_ACK] = "bad_ack",         [AP_DROP_AUTH] = "bad_auth",
+    [AP_DROP_ETH_SRC] = "eth_src",     [AP_DROP_NOT_FC] = "not_fc",
+    [AP_DROP_SEQ] = "seq_jump",        [AP_DROP_DEAD] = "dead_peer",
 };
 
 const char *ap_drop_name(int reason)
@@ -65,6 +67,10 @@ int ap_stats_format(const struct ap_stats *s, char *buf, size_t size)
     u = put(buf, size, u, "link_busy", s->link_busy);
     u = put(buf, size, u, "peers_dead", s->peers_dead);
     u = put(buf, size, u, "foreign_frames", s->foreign_frames);
+    u = put(buf, size, u, "sack_held", s->sack_held);
+    u = put(buf, size, u, "sack_skipped", s->sack_skipped);
+    u = put(buf, size, u, "be_loss_reports", s->be_loss_reports);
+    u = put(buf, size, u, "be_paced", s->be_paced);
     for (int r = 0; r < AP_DROP_NREASONS; r++) {
         char name[32];
         snprintf(name, sizeof(name), "drop_%s", drop_names[r]);

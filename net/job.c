@@ -15,7 +15,9 @@
 #include "kernel/kernel.h"
 #include "kernel/tsc.h"
 #include "net/ap.h"
+#include "net/job_argv.h"
 #include "net/job_form.h"
+#include "net/siphash.h"
 #include "porto.h"
 #include <string.h>
 
@@ -41,6 +43,8 @@ static char line_buf[LINE_MAX_BYTES];
 static size_t line_len;
 static char prefix[12];
 static char argv_buf[ARGV_BYTES];
+static uint8_t job_key[JOB_KEY_LEN];
+static int64_t peer_s, coll_s;
 static char *argv_ptrs[CMDLINE_MAX_ARGS + 1];
 
 /* Rank 0's view of the others. */
@@ -73,6 +77,7 @@ static void log_line(const char *line)
 static void on_io(struct ap *ap, int src, int port, void *data, size_t len, void *arg)
 {
     (void)ap, (void)port, (void)arg;
+    if (my_rank != 0) return; /* output goes to rank 0 only */
     char tag[12];
     int n = ksnprintf(tag, sizeof tag, "[%d] ", src);
     console_write_raw(tag, (size_t)n);
@@ -86,7 +91,8 @@ static void on_ctl(struct ap *ap, int src, int port, void *data, size_t len, voi
     struct ctl_msg m;
     if (len != sizeof m) return;
     memcpy(&m, data, sizeof m);
-    if (m.kind == CTL_EXIT && my_rank == 0) {
+    /* Exit reports go to rank 0 from the others; only rank 0 says shut down. */
+    if (m.kind == CTL_EXIT && my_rank == 0 && src != 0) {
         exit_code[src] = m.code;
         run_ns[src] = m.run_ns;
         if (m.code != 0 && !finishing) {
@@ -94,7 +100,7 @@ static void on_ctl(struct ap *ap, int src, int port, void *data, size_t len, voi
                     m.code == PORTO_EXIT_FAULT ? " (CPU fault)" : "");
             kernel_exit(m.code); /* from a handler, inside main: the normal exit path */
         }
-    } else if (m.kind == CTL_SHUTDOWN && my_rank != 0) {
+    } else if (m.kind == CTL_SHUTDOWN && my_rank != 0 && src == 0) {
         shutdown_seen = true;
         if (m.code != 0 && !finishing) /* the job was aborted while we still run */
             kernel_exit(PORTO_EXIT_JOB);
@@ -119,8 +125,7 @@ static void forward_line(void)
         return;
     }
     struct out_slot *o = &out_slots[out_next++ % OUT_SLOTS];
-    if (o->busy && ap_wait(&job_ap, &o->req) < 0)
-        out_dead = true;
+    if (o->busy && ap_wait(&job_ap, &o->req) < 0) out_dead = true;
     o->busy = false;
     memcpy(o->text, line_buf, line_len);
     if (!out_dead && ap_isend_fc(&job_ap, &o->req, 0, JOB_PORT_IO, o->text, line_len) == 0)
@@ -143,8 +148,7 @@ static void io_tap(const char *s, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
         line_buf[line_len++] = s[i];
-        if (s[i] == '\n' || line_len == LINE_MAX_BYTES)
-            forward_line();
+        if (s[i] == '\n' || line_len == LINE_MAX_BYTES) forward_line();
     }
 }
 
@@ -159,6 +163,34 @@ static uint64_t clock_ns(void)
     return time_ns();
 }
 
+static void bad_arg(const char *key, const char *why)
+{
+    kprintf("job: bad command line: %s= %s\n", key, why);
+    kernel_exit(PORTO_EXIT_PANIC);
+}
+
+/* A timeout in whole seconds, 1 s .. 1 day: 0, negative or huge values are refused, not
+ * wrapped. */
+static int64_t arg_seconds(const char *key, int64_t def)
+{
+    int64_t v;
+    if (cmdline_get_range(&boot_cmdline, key, def, 1, 86400, &v) < 0)
+        bad_arg(key, "must be a whole number of seconds, 1..86400");
+    return v;
+}
+
+/* This node's share of the run's nonce: unpredictable enough that no two runs agree on it
+ * (the TSC at boot depends on firmware, device and QEMU timing, mixed with the MAC). */
+static uint64_t boot_entropy(const uint8_t mac[6])
+{
+    uint64_t in[3] = {tsc_now(), time_ns(), 0};
+    memcpy(&in[2], mac, 6);
+    for (int i = 0; i < 64; i++)
+        in[1] ^= tsc_now() << (i % 32); /* timing jitter of the loop itself */
+    struct sip_key k = {in[0], in[1]};
+    return siphash24(&k, in, sizeof in);
+}
+
 static void share_argv(void)
 {
     /* Rank 0's argv wins: every rank gets the same argument vector. */
@@ -171,9 +203,9 @@ static void share_argv(void)
             len += (uint32_t)l;
         }
     }
-    if (ap_coll_bcast(&job_ap, 0, &len, sizeof len) < 0 ||
-        ap_coll_bcast(&job_ap, 0, argv_buf, len) < 0) {
-        kprintf("job: could not receive argv from rank 0\n");
+    int r = job_argv_share(&job_ap, argv_buf, ARGV_BYTES, &len);
+    if (r < 0) {
+        kprintf("job: could not receive argv from rank 0: %s\n", ap_strerror(r));
         kernel_exit(PORTO_EXIT_JOB);
     }
     if (my_rank == 0) return;
@@ -199,7 +231,7 @@ static void send_shutdown(int code)
 static void print_summary(int job_code)
 {
     console_set_prefix(NULL);
-    kprintf("job: summary, %d ranks, job id 0x%08x\n", n_ranks, form_cfg.job_id);
+    kprintf("job: summary, %d ranks, job id 0x%016lx\n", n_ranks, (unsigned long)form_cfg.job_id);
     kprintf("job:  rank  exit  run time\n");
     for (int r = 0; r < n_ranks; r++) {
         if (exit_code[r] == NO_CODE)
@@ -282,19 +314,41 @@ void job_start(void)
         kprintf("job: bad command line: rank=%ld with nodes=%ld\n", rank, nodes);
         kernel_exit(PORTO_EXIT_PANIC);
     }
+    int kr = cmdline_get_hex(&boot_cmdline, "key", job_key, sizeof job_key);
+    if (kr < 0) bad_arg("key", "must be 32 hex digits (a 128-bit key)");
+    uint64_t job_id = 0;
+    int jr = cmdline_get_u64(&boot_cmdline, "job", &job_id);
+    if (jr < 0) bad_arg("job", "must be a number below 2^64 (decimal or 0x hex)");
+    if (jr == 0 && kr == 0)
+        bad_arg("job", "is required for a job without a key (every run needs its own id)");
+    if (jr == 0) {
+        /* A key alone names the job: only holders of the key can take part anyway. */
+        struct sip_key k;
+        sip_key_load(&k, job_key);
+        job_id = siphash24(&k, "porto-job", 9);
+    }
+    if (kr == 0)
+        kprintf("job: WARNING: no key= on the command line: frames are NOT authenticated; "
+                "anyone on this Ethernet segment can read, forge or replay them\n");
+    int64_t join_s = arg_seconds("jointimeout", 60);
+    peer_s = arg_seconds("peertimeout", 10);
+    coll_s = arg_seconds("colltimeout", 60);
     struct nic *nic = nic_require();
     link_from_nic(&job_link, nic);
     form_cfg = (struct job_form_config){
         .link = &job_link,
         .now_ns = clock_ns,
-        .job_id = (uint32_t)karg_int("job", 0x504f5254),
+        .job_id = job_id,
+        .key = kr > 0 ? job_key : NULL,
+        .contrib = boot_entropy(job_link.mac),
         .nodes = (unsigned)nodes,
         .rank = (int)rank,
-        .timeout_ns = (uint64_t)karg_int("jointimeout", 60) * 1000000000ull,
+        .timeout_ns = (uint64_t)join_s * 1000000000ull,
         .log = log_line,
     };
-    kprintf("job: forming job 0x%08x of %ld nodes (%s ranks)\n", form_cfg.job_id, nodes,
-            rank == JOB_RANK_AUTO ? "automatic" : "given");
+    kprintf("job: forming job 0x%016lx of %ld nodes (%s ranks, %s)\n", (unsigned long)job_id, nodes,
+            rank == JOB_RANK_AUTO ? "automatic" : "given",
+            kr > 0 ? "frames authenticated (SipHash-2-4)" : "no key");
     uint64_t t0 = time_ns();
     if (job_form(&form_cfg, &form_res) < 0) {
         kprintf("job: %s\n", form_res.error);
@@ -303,25 +357,41 @@ void job_start(void)
     my_rank = form_res.rank;
     n_ranks = (int)form_res.nodes;
     kprintf("job: formed in %lu ms: rank %d of %d\n", (time_ns() - t0) / 1000000, my_rank, n_ranks);
+    if (kr > 0) {
+        /* What the per-frame tag costs on this CPU (twice per frame: sender and receiver). */
+        struct sip_key k;
+        sip_key_load(&k, job_key);
+        uint64_t c0 = time_ns();
+        volatile uint64_t sink = siphash24(&k, io_slots, sizeof io_slots);
+        (void)sink;
+        kprintf("job: frames authenticated with SipHash-2-4: %lu ns/KB on this CPU\n",
+                (unsigned long)((time_ns() - c0) * 1024 / sizeof io_slots));
+    }
     for (int r = 0; r < n_ranks; r++) {
         const uint8_t *m = form_res.macs[r];
         kprintf("job:   rank %d  %02x:%02x:%02x:%02x:%02x:%02x\n", r, m[0], m[1], m[2], m[3], m[4],
                 m[5]);
     }
+    struct job_identity id;
+    job_identity(&form_cfg, &form_res, &id);
     struct ap_config cfg = {
         .nodes = (unsigned)n_ranks,
         .rank = (unsigned)my_rank,
-        .job_id = form_cfg.job_id,
+        .job_id = id.wire_job,
+        .key = id.keyed ? id.session_key : NULL,
+        .seq_seed = id.seq_seed,
         .macs = (const uint8_t(*)[6])form_res.macs,
         .link = &job_link,
         .now_ns = clock_ns,
         .crc = karg_int("crc", 0) != 0,
         .window = (unsigned)karg_int("window", 0),
-        .giveup_ns = (uint64_t)karg_int("peertimeout", 10) * 1000000000ull,
+        .giveup_ns = (uint64_t)peer_s * 1000000000ull,
         .rto_min_ns = (uint64_t)karg_int("rtomin", 0) * 1000000ull, /* ms; 0: engine's */
-        .coll_timeout_ns = (uint64_t)karg_int("colltimeout", 60) * 1000000000ull,
+        .coll_timeout_ns = (uint64_t)coll_s * 1000000000ull,
     };
-    if (ap_init(&job_ap, &cfg) < 0) {
+    int ir = ap_init(&job_ap, &cfg);
+    memset(&id, 0, sizeof id); /* the engine keeps its own copy of the session key */
+    if (ir < 0) {
         kprintf("job: engine: %s\n", ap_error(&job_ap));
         kernel_exit(PORTO_EXIT_JOB);
     }
@@ -330,9 +400,12 @@ void job_start(void)
     for (int r = 0; r < JOB_MAX_NODES; r++)
         exit_code[r] = NO_CODE;
     size_t io_size = (size_t)n_ranks * IO_SLOT_BYTES;
+    /* FC only: a best-effort frame has no sequence number to check, so it could come from
+     * anyone on the segment (without a key). */
     if (ap_port_open(&job_ap, JOB_PORT_CTL, ctl_slots, (size_t)n_ranks * sizeof(struct ctl_msg),
-                     on_ctl, NULL, AP_PORT_SLOTS) < 0 ||
-        ap_port_open(&job_ap, JOB_PORT_IO, io_slots, io_size, on_io, NULL, AP_PORT_SLOTS) < 0) {
+                     on_ctl, NULL, AP_PORT_SLOTS | AP_PORT_FC_ONLY) < 0 ||
+        ap_port_open(&job_ap, JOB_PORT_IO, io_slots, io_size, on_io, NULL,
+                     AP_PORT_SLOTS | AP_PORT_FC_ONLY) < 0) {
         kprintf("job: could not open the job ports\n");
         kernel_exit(PORTO_EXIT_JOB);
     }

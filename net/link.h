@@ -14,7 +14,7 @@
 #include <stdint.h>
 
 #define LINK_COPY_MAX 128
-#define LINK_MAX_IOV 8
+#define LINK_MAX_IOV  8
 
 struct link_iov {
     const void *base;

@@ -23,11 +23,21 @@
  *                      (valid with AP_F_ACK; piggybacked on DATA, always present on ACK)
  *    28  4   msg_len   total message length in bytes
  *    32  4   base      byte offset of the message in the destination port's buffer; on the
- *                      engine's internal collective port it carries the collective tag instead
+ *                      engine's internal collective port it carries the collective tag instead;
+ *                      ACK with AP_F_BELOSS: the loss report's arrival rate (bytes per ms)
  *    36  4   frag_off  offset of this fragment within the message
  *    40  4   crc       CRC32C (Castagnoli) over the payload, then header bytes 0..39, with
  *                      AP_F_CRC; payload first so a retransmission with a new piggybacked ack
  *                      reuses the payload's CRC state
+ *
+ * With AP_F_AUTH (the job has a key) the payload is followed by an 8-byte tag, AP_TAG_LEN:
+ *
+ *   off            size field  meaning
+ *   44 + frag_len   8   tag    SipHash-2-4 under the job's session key over header bytes
+ *                              0..39, then the payload; little-endian
+ *
+ * A keyed receiver drops every frame without a valid tag before it touches any state. The
+ * crc field is then unused (0): the tag covers integrity too.
  *
  * All multi-byte header fields are little-endian (every Porto node is x86_64); the EtherType is
  * big-endian as Ethernet requires. Sequence numbers compare with serial arithmetic (mod 2^32).
@@ -51,6 +61,7 @@
 #define AP_HDR_LEN        44
 #define AP_FRAME_HLEN     (AP_ETH_HLEN + AP_HDR_LEN)
 #define AP_HDR_CRC_OFF    40 /* header bytes covered by the CRC: 0 .. AP_HDR_CRC_OFF-1 */
+#define AP_TAG_LEN        8  /* authentication tag after the payload, with AP_F_AUTH */
 #define AP_WIRE_ALL       0xFFFFu
 #define AP_WIRE_MAX_NODES 0xFFFEu
 
@@ -71,6 +82,13 @@ enum ap_frame_flags {
     AP_F_RNR = 0x0080,   /* ACK: frame `ack` of the unicast stream was refused: receiver not
                             ready (port closed, disarmed or busy) — retry later, peer is alive */
     AP_F_BRNR = 0x0100,  /* ACK: same for the broadcast FC stream's frame `msg_seq` */
+    AP_F_AUTH = 0x0200,  /* an AP_TAG_LEN-byte tag follows the payload */
+    AP_F_EMSG = 0x0400,  /* ACK: the unicast FC message `msg_len` (its msg_seq) was dropped:
+                            past the receiver's buffer; the sender's call fails EMSGSIZE */
+    AP_F_SACK = 0x0800,  /* ACK: the 8-byte payload is a little-endian map; bit i set: the
+                            receiver holds unicast frame ack + 1 + i (it arrived past a gap) */
+    AP_F_BELOSS = 0x1000, /* ACK: a BE message of the destination was lost on the way; `base`
+                             is the rate its frames arrived at, bytes per ms (0: unknown) */
 };
 
 struct ap_hdr {

@@ -16,6 +16,10 @@ $(BUILD)/host/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(HOST_CC) $(HOST_CFLAGS) -c $< -o $@
 
+# Builds the host test programs without running them (scripts/mutate builds, then runs).
+.PHONY: host-tests
+host-tests: $(HOST_TESTS)
+
 unit-test: $(HOST_TESTS)
 	tests/run --host-only $(HOST_TESTS)
 

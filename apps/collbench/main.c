@@ -10,7 +10,7 @@
  * median_us=.. min_us=.. p99_us=.. mean_us=.. max_mean_us=.. n=..`. Optional `tsc_khz=` kernel
  * word: the TSC rate to use instead of the kernel's calibration.
  */
-#include "apps/pingpong/stats.h"
+#include "common/bench_stats.h"
 #include "net/ap.h"
 #include "porto.h"
 

@@ -7,8 +7,10 @@
  * Kernel words it reads: file=NAME (a module to read), exit=N (exit code), fault=1 (touch an
  * unmapped address on purpose, to show the fault report), hang=1 (spin forever without
  * polling: a rank that stops answering), only=R (exit/fault/hang apply to rank R only; the
- * job tests use it).
+ * job tests use it), chatter=S (every rank sends reliable 1 KB messages to every other rank
+ * for S seconds; a failed send ends the app with code 3, naming the peer).
  */
+#include "net/ap.h"
 #include "porto.h"
 #include <math.h>
 #include <stdio.h>
@@ -35,10 +37,39 @@ static int read_file(const char *name)
     return 0;
 }
 
+#define CHATTER_PORT 5
+
+/* Reliable sends round-robin to every other rank for `seconds`: a peer that dies makes the
+ * send fail (EPEER after peertimeout) instead of blocking forever. */
+static int chatter(int64_t seconds)
+{
+    static char inbox[64 * 1024], msg[1024];
+    struct ap *ap = porto_ap();
+    int me = porto_rank(), n = porto_nodes();
+    if (!ap || n < 2) return 0;
+    if (ap_port_open(ap, CHATTER_PORT, inbox, sizeof inbox, NULL, NULL, AP_PORT_SLOTS) < 0)
+        return 3;
+    ap_barrier(ap);
+    printf("chatter: sending to every rank for %ld s\n", (long)seconds);
+    uint64_t end = porto_time_ns() + (uint64_t)seconds * 1000000000ull;
+    unsigned long sent = 0;
+    for (int k = 1; porto_time_ns() < end; k++) {
+        int to = (me + k % (n - 1) + 1) % n;
+        int r = ap_send_fc(ap, to, CHATTER_PORT, msg, sizeof msg);
+        if (r < 0) {
+            printf("chatter: send to rank %d failed: %s\n", to, ap_strerror(r));
+            return 3;
+        }
+        sent++;
+    }
+    printf("chatter: %lu messages sent\n", sent);
+    ap_barrier(ap);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
-    if (porto_nodes() > 1)
-        printf("hello from rank %d of %d\n", porto_rank(), porto_nodes());
+    if (porto_nodes() > 1) printf("hello from rank %d of %d\n", porto_rank(), porto_nodes());
     printf("argc=%d", argc);
     for (int i = 0; i < argc; i++)
         printf(" argv[%d]=%s", i, argv[i]);
@@ -71,8 +102,10 @@ int main(int argc, char **argv)
     printf("malloc: %zu bytes in 10 blocks ok\n", total);
 
     const char *file = porto_arg("file");
-    if (file && read_file(file) != 0)
-        return 2;
+    if (file && read_file(file) != 0) return 2;
+
+    int64_t talk = porto_arg_int("chatter", 0);
+    if (talk > 0 && chatter(talk) != 0) return 3;
 
     int only = (int)porto_arg_int("only", -1);
     int chosen = only < 0 || only == porto_rank();

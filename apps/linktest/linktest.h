@@ -9,7 +9,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "frames.h"
+#include "common/frames.h"
 
 #define LT_MAX_SIZES  20
 #define LT_MAX_REPS   64

@@ -26,8 +26,6 @@
 #include <string.h>
 
 #include "drivers/nic.h"
-#include "kernel/cmdline.h"
-#include "kernel/tsc.h"
 #include "linktest.h"
 #include "net/ap.h"
 #include "porto.h"
@@ -91,10 +89,10 @@ static void engine_pause(struct lt_state *t)
     /* Poll at least QUIET_NS (owed acknowledgements go out, late frames come in) and until
      * nothing of ours is unacknowledged. Frames that keep arriving meanwhile are faster
      * ranks' HELLOs, which the engine drops and which are repeated anyway. */
-    uint64_t start = time_ns();
+    uint64_t start = porto_time_ns();
     for (;;) {
         ap_poll(job);
-        uint64_t now = time_ns();
+        uint64_t now = porto_time_ns();
         if (ap_quiescent(job) && now - start >= QUIET_NS) break;
         if (now - start > PAUSE_TIMEOUT_NS) {
             printf("linktest: the job's engine still has unacknowledged frames after 10 s: "
@@ -165,9 +163,10 @@ static void send_done(struct lt_state *t)
     /* `res` may be larger than NIC_TX_COPY_MAX, so the device reads it in place: rewrite it
      * only once the device has finished with the previous DONE. */
     nic_flush(t->nic);
-    uint64_t until = time_ns() + 100 * MS;
+    uint64_t until = porto_time_ns() + 100 * MS;
     while (nic_tx_pending(t->nic) > 0)
-        if (time_ns() > until) return; /* the device is still reading the last one: next round */
+        if (porto_time_ns() > until)
+            return; /* the device is still reading the last one: next round */
     uint64_t have = bit(t->rank);
     for (int p = 0; p < t->nodes; p++) {
         const struct lt_peer *q = &t->peers[p];
@@ -393,10 +392,10 @@ enum lt_end { END_ALL_DONE, END_DONE_MISSING, END_NO_HELLO };
 static enum lt_end exchange(struct lt_state *t)
 {
     uint64_t next_hello = 0, next_done = 0, last_reply = 0, all_done_at = 0;
-    t->t_start = time_ns();
+    t->t_start = porto_time_ns();
     t->phase = PH_HELLO;
     for (;;) {
-        t->now = time_ns();
+        t->now = porto_time_ns();
         nic_poll(t->nic, on_frame, t, RX_BUDGET);
         send_acks(t);
         bool may_reply = t->now - last_reply >= REPLY_GAP_NS;
@@ -500,7 +499,7 @@ static void choose_sizes(struct lt_state *t)
 int main(int argc, char **argv)
 {
     struct lt_state *t = &lt;
-    int64_t rank = karg_int("rank", -1), nodes = karg_int("nodes", -1);
+    int64_t rank = porto_arg_int("rank", -1), nodes = porto_arg_int("nodes", -1);
     if (nodes < 1 || nodes > LT_MAX_NODES || rank < 0 || rank >= nodes) {
         printf("linktest: needs rank=R nodes=N on the kernel command line with 0 <= R < N <= "
                "%d (scripts/porto-run sets them); got rank=%lld nodes=%lld\n",

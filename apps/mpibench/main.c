@@ -16,7 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "apps/pingpong/stats.h"
+#include "common/bench_stats.h"
 #include "net/ap.h"
 #include "porto.h"
 

@@ -1,5 +1,5 @@
 /*
- * apps/pingpong — Porto's ping-pong benchmark (issue 7), GAMMA's methodology: message delay
+ * apps/pingpong — Porto's ping-pong benchmark, GAMMA's methodology: message delay
  * D(S) = half the round trip for S = 0, 1, 2, 4, ... 4 MiB (median, min, p99 over up to 1000
  * round trips, fewer for huge S, and GAMMA's best of 3 averages of 50), end-to-end throughput
  * T(S) = S/D(S), asymptotic bandwidth, half-power point, and transmission throughput (a
@@ -84,9 +84,18 @@ static int run_rank0(struct pp_ctx *c, const struct pp_opts *o)
     if (o->run_stream && o->run_raw && (e = pp_raw_stream(c, o)) < 0 && !r) r = e;
     if (o->run_stream && (e = pp_stream(c, o, true)) < 0 && !r) r = e;
     if (o->run_stream && (e = pp_stream(c, o, false)) < 0 && !r) r = e;
-    struct pp_msg done = {.cmd = PP_CMD_DONE};
+    struct pp_msg done = {.cmd = PP_CMD_DONE}, checks;
     int d = pp_ctl_send(c, &done);
+    if (d == 0) d = pp_ctl_wait(c, PP_CMD_CHECKS, 10000000000ull, &checks);
     if (r == 0 && d < 0) r = d;
+    if (d == 0) {
+        /* Every ping-pong payload either rank received, compared with the pattern sent. */
+        printf("RESULT impl=porto-payload verify=%d rank0_checked=%llu rank0_mismatch=%llu "
+               "rank1_checked=%llu rank1_mismatch=%llu\n",
+               o->verify, (unsigned long long)c->checked, (unsigned long long)c->mismatched,
+               (unsigned long long)checks.a, (unsigned long long)checks.b);
+        if ((c->mismatched || checks.b) && r == 0) r = -AP_EINVAL;
+    }
     printf("BENCH-DONE pingpong %s\n", r == 0 ? "ok" : "failed");
     return r;
 }

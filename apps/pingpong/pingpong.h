@@ -14,7 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "apps/pingpong/stats.h"
+#include "common/bench_stats.h"
 #include "net/ap.h"
 
 /* Ports of the app (the job layer keeps 62 and 63). */
@@ -45,7 +45,7 @@ struct pp_opts {
     unsigned stream_depth;      /* non-blocking sends in flight */
     uint64_t timeout_us;        /* BE/raw round trip given up (counted as lost) after this, plus */
     uint64_t timeout_us_per_mb; /* this much per MB of message */
-    bool verify;                /* compare the payload that came back after each size */
+    bool verify;                /* compare every echo's payload with what was sent */
     unsigned blocks;            /* a size's samples in this many blocks, transports in turn */
 };
 
@@ -61,6 +61,7 @@ enum pp_cmd {
     PP_CMD_RAW,              /* enter raw mode; mac = rank 0's MAC */
     PP_CMD_RAW_MAC,          /* rank 1's answer: mac = its MAC */
     PP_CMD_DONE,             /* rank 1 stops serving */
+    PP_CMD_CHECKS,           /* rank 1's answer to DONE: a = payloads checked, b = mismatched */
 };
 struct pp_msg {
     uint32_t cmd;
@@ -86,7 +87,14 @@ struct pp_ctx {
     size_t ticks_cap;             /* samples per size at most (each transport has its own buffer) */
     uint8_t nic_mac[6];
     struct pp_msg ctl_in; /* PP_PORT_CTL's buffer */
+    uint64_t checked;     /* payloads received and compared with tx (every ping-pong message) */
+    uint64_t mismatched;  /* ... of which differed */
 };
+
+/* Compare `len` received bytes with the pattern in c->tx (both ranks fill tx alike, and every
+ * ping and echo is a prefix of it); counts in c->checked and c->mismatched. Returns true when
+ * they match. Called outside the timed part of every round trip, on both ranks. */
+bool pp_check_payload(struct pp_ctx *c, const uint8_t *rx, size_t len);
 
 int pp_ctl_send(struct pp_ctx *c, const struct pp_msg *m);
 int pp_ctl_wait(struct pp_ctx *c, uint32_t cmd, uint64_t timeout_ns, struct pp_msg *out);
@@ -102,7 +110,7 @@ struct pp_point {
     struct bench_summary s; /* half round trips */
     double gamma_us;        /* best of gamma_runs averages; 0 when every run lost a message */
     size_t lost;            /* round trips given up (BE, raw) */
-    bool corrupt;           /* the payload that came back differs from what was sent */
+    size_t mismatched;      /* echoes whose payload differed from what was sent */
 };
 
 /* A way to do one round trip: the engine (BE or FC) or the raw NIC. */
@@ -135,8 +143,8 @@ struct pp_size_run {
 };
 
 /* measure.c: `warmup_ms` of untimed 0-byte round trips (before a transport's first size);
- * then per size: begin (warm-up round trips), blocks of samples, GAMMA runs, end (summary and
- * payload check). All return 0 or a negative AP code. */
+ * then per size: begin (warm-up round trips), blocks of samples, GAMMA runs (every echo's
+ * payload checked), end (summary). All return 0 or a negative AP code. */
 int pp_warm(struct pp_ctx *c, const struct pp_opts *o, const struct pp_transport *t, size_t *stale);
 int pp_size_begin(struct pp_ctx *c, const struct pp_opts *o, const struct pp_transport *t,
                   struct pp_size_run *run, size_t *stale);
@@ -144,8 +152,7 @@ int pp_size_block(struct pp_ctx *c, const struct pp_opts *o, const struct pp_tra
                   struct pp_size_run *run, size_t count, size_t *stale);
 int pp_size_gamma(struct pp_ctx *c, const struct pp_opts *o, const struct pp_transport *t,
                   struct pp_size_run *run, size_t *stale);
-void pp_size_end(struct pp_ctx *c, const struct pp_opts *o, const struct pp_transport *t,
-                 struct pp_size_run *run);
+void pp_size_end(struct pp_ctx *c, struct pp_size_run *run);
 
 /* run.c: rank 0's ping-pong over every enabled transport, interleaved: for each size, each
  * block of samples runs on raw, BE and FC in turn, so that all see the same host load. */
@@ -170,7 +177,7 @@ int pp_stream(struct pp_ctx *c, const struct pp_opts *o, bool fc);
 const struct pp_transport *pp_raw_transport(struct pp_ctx *c);
 int pp_raw_stream(struct pp_ctx *c, const struct pp_opts *o);
 void pp_raw_report_counters(void);
-int pp_raw_server(struct pp_ctx *c, const uint8_t peer_mac[6]);
+int pp_raw_server(struct pp_ctx *c, const struct pp_opts *o, const uint8_t peer_mac[6]);
 /* server.c: rank 1 answers everything rank 0 asks until PP_CMD_DONE. */
 int pp_serve(struct pp_ctx *c, const struct pp_opts *o);
 

@@ -227,7 +227,7 @@ static void raw_poll(struct raw *st)
 
 /* ---- Rank 1 ---- */
 
-int pp_raw_server(struct pp_ctx *c, const uint8_t peer_mac[6])
+int pp_raw_server(struct pp_ctx *c, const struct pp_opts *o, const uint8_t peer_mac[6])
 {
     static struct raw st;
     if (raw_setup(&st, c, peer_mac, RAW_PING, c->rx_be, c->rx_cap) < 0) return -AP_EINVAL;
@@ -237,6 +237,7 @@ int pp_raw_server(struct pp_ctx *c, const uint8_t peer_mac[6])
         if (st.complete) {
             st.complete = false;
             if ((r = raw_send(&st, RAW_PONG, st.seq, c->tx, st.len)) < 0) break;
+            if (o->verify) pp_check_payload(c, c->rx_be, st.len); /* after answering */
         }
         if (st.count_asked) {
             st.count_asked = false;

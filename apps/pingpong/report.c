@@ -3,6 +3,8 @@
  * table (D(S) median/min/p99/GAMMA, T(S) = S/D(S)) and machine-readable lines that bench/run
  * collects:
  *   RESULT impl=porto-be size=S median_us=.. min_us=.. p99_us=.. gamma_us=.. n=.. gamma=RxL lost=..
+ *          mismatch=.. (echoes whose payload differed; corrupt=1 too when any did)
+ *   RESULT impl=porto-payload rank0_checked=.. rank0_mismatch=.. rank1_checked=.. rank1_mismatch=..
  *   RESULT impl=porto-be metric=derived latency_us=.. bw_mbps=.. bw_fit_mbps=.. half_power=..
  *   RESULT impl=porto-fc-stream msg=.. count=.. bytes=.. mbps=.. rx_mbps=.. lost=.. frames=..
  * Rates are MB/s (10^6 bytes per second), like the Linux peer's.
@@ -14,9 +16,9 @@
 void pp_report_point(const char *impl, const struct pp_opts *o, const struct pp_point *p)
 {
     printf("RESULT impl=%s size=%zu median_us=%.2f min_us=%.2f p99_us=%.2f gamma_us=%.2f "
-           "n=%zu gamma=%zux%zu lost=%zu%s\n",
+           "n=%zu gamma=%zux%zu lost=%zu mismatch=%zu%s\n",
            impl, p->size, p->s.median_us, p->s.min_us, p->s.p99_us, p->gamma_us, p->s.n,
-           o->gamma_runs, o->gamma_len, p->lost, p->corrupt ? " corrupt=1" : "");
+           o->gamma_runs, o->gamma_len, p->lost, p->mismatched, p->mismatched ? " corrupt=1" : "");
 }
 
 void pp_report_table(const char *impl, const struct pp_point *pts, size_t n)
@@ -32,8 +34,8 @@ void pp_report_table(const char *impl, const struct pp_point *pts, size_t n)
         const struct pp_point *p = &pts[i];
         printf("%9zu %10.2f %10.2f %10.2f %10.2f %10.1f %6zu %5zu%s\n", p->size, p->s.median_us,
                p->s.min_us, p->s.p99_us, p->gamma_us, bench_mbps(p->size, p->s.median_us), p->s.n,
-               p->lost, p->corrupt ? "  PAYLOAD CORRUPT" : "");
-        if (!p->corrupt) {
+               p->lost, p->mismatched ? "  PAYLOAD CORRUPT" : "");
+        if (!p->mismatched) {
             sizes[nd] = p->size;
             delay[nd++] = p->s.median_us;
         }

@@ -97,7 +97,7 @@ int pp_pingpong(struct pp_ctx *c, const struct pp_opts *o)
         for (size_t i = 0; i < n; i++) {
             struct lane *l = &lanes[i];
             if (l->err) continue;
-            pp_size_end(c, o, l->t, &l->run);
+            pp_size_end(c, &l->run);
             pp_report_point(l->t->impl, o, l->run.pt);
             l->done++;
         }

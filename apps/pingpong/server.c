@@ -1,6 +1,7 @@
 /*
  * apps/pingpong/server.c — rank 1 of the ping-pong benchmark: echoes every message on the BE
- * and FC ping-pong ports with the same size and quality of service, counts what the streams
+ * and FC ping-pong ports with the same size and quality of service (and checks each one's
+ * payload after answering, reported to rank 0 at the end), counts what the streams
  * deliver, and obeys rank 0's commands on PP_PORT_CTL (stream reports, raw mode, done).
  * Also the command helpers both ranks use. Rank 1 prints nothing while serving: its console
  * goes to rank 0 through the engine and would disturb the measurements.
@@ -76,7 +77,6 @@ static void print_nonzero(const char *prefix, char *text)
 
 int pp_serve(struct pp_ctx *c, const struct pp_opts *o)
 {
-    (void)o;
     struct ap *ap = c->ap;
     uint64_t stream_base = 0, stream_msg = 0;
     uint64_t seen[AP_MAX_PORTS] = {0}; /* deliveries already taken, per port */
@@ -90,12 +90,15 @@ int pp_serve(struct pp_ctx *c, const struct pp_opts *o)
             if ((len = take_delivery(ap, p, &seen[p])) >= 0) {
                 int r = ap_send_be(ap, 0, p, c->tx, (size_t)len);
                 if (r < 0) return r;
+                /* Checked after answering, so the check is not part of the round trip. */
+                if (o->verify) pp_check_payload(c, c->rx_be, (size_t)len);
                 answered = true;
             }
         }
         if ((len = take_delivery(ap, PP_PORT_FC, &seen[PP_PORT_FC])) >= 0) {
             int r = ap_send_fc(ap, 0, PP_PORT_FC, c->tx, (size_t)len);
             if (r < 0) return r;
+            if (o->verify) pp_check_payload(c, c->rx_fc, (size_t)len);
             answered = true;
         }
         if (ap_port_deliveries(ap, PP_PORT_CTL) == seen[PP_PORT_CTL]) {
@@ -124,10 +127,15 @@ int pp_serve(struct pp_ctx *c, const struct pp_opts *o)
             memcpy(reply.mac, c->nic_mac, 6);
             if ((r = pp_ctl_send(c, &reply)) < 0) return r;
             pp_settle(ap);
-            if ((r = pp_raw_server(c, m.mac)) < 0) return r;
+            if ((r = pp_raw_server(c, o, m.mac)) < 0) return r;
             break;
         }
         case PP_CMD_DONE: {
+            /* What rank 1 received, for rank 0's payload line. */
+            reply.cmd = PP_CMD_CHECKS;
+            reply.a = c->checked;
+            reply.b = c->mismatched;
+            if ((r = pp_ctl_send(c, &reply)) < 0) return r;
             /* Rank 1's side of the engine counters, for the profile (printed on rank 0). */
             struct ap_stats st;
             static char text[2048];

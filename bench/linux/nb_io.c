@@ -3,6 +3,10 @@
  * is still booting. Part of build/linux/netbench (scripts/linux-peer builds it). */
 #include "netbench.h"
 
+#if defined(__x86_64__) || defined(__i386__)
+#include <x86intrin.h>
+#endif
+
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
@@ -88,4 +92,22 @@ int nb_tcp_connect(const char *host, uint16_t port, int wait_s)
         }
         usleep(200000);
     }
+}
+
+/* The guest's TSC rate as its own clock sees it: TSC ticks per CLOCK_MONOTONIC second over
+ * `ms` milliseconds, in kHz. Under QEMU the TSC is the host's, so this differs from the
+ * host's TSC rate exactly by how far the guest kernel's clock (which times every Linux
+ * measurement) is off. 0 where there is no TSC. */
+uint64_t nb_guest_tsc_khz(unsigned ms)
+{
+#if defined(__x86_64__) || defined(__i386__)
+    uint64_t t0 = nb_now_ns(), c0 = __rdtsc();
+    while (nb_now_ns() - t0 < (uint64_t)ms * 1000000u)
+        ;
+    uint64_t t1 = nb_now_ns(), c1 = __rdtsc();
+    return (c1 - c0) * 1000000u / (t1 - t0);
+#else
+    (void)ms;
+    return 0;
+#endif
 }

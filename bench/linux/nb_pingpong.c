@@ -121,7 +121,7 @@ static int gamma_figure(struct transport *t, size_t size, size_t runs, size_t le
 static int run_sizes(struct transport *t, const struct nb_client_opts *o, size_t max_size)
 {
     size_t sizes[NB_MAX_SIZES];
-    size_t nsizes = nb_size_list(max_size, sizes, NB_MAX_SIZES);
+    size_t nsizes = bench_size_list(1, max_size, 1, sizes, NB_MAX_SIZES);
     uint64_t *rtt = malloc(o->samples * sizeof(*rtt));
     if (!rtt) {
         fprintf(stderr, "netbench: out of memory for %zu samples\n", o->samples);
@@ -136,14 +136,13 @@ static int run_sizes(struct transport *t, const struct nb_client_opts *o, size_t
     int status = 0;
     for (size_t k = 0; k < nsizes; k++) {
         size_t size = sizes[k], lost = 0;
-        size_t n = nb_samples_for_size(size, o->samples, o->sample_budget, NB_MIN_SAMPLES);
+        size_t n = bench_samples_for_size(size, o->samples, o->sample_budget, BENCH_MIN_SAMPLES);
         /* Warm-up round trips are not timed: the first ones meet ARP and cold caches. */
         for (size_t i = 0; i < o->warmup; i++)
             if (t->roundtrip(t, size) < 0) goto fatal;
         long got = collect(t, size, rtt, n, &lost);
         if (got < 0) goto fatal;
-        struct nb_summary s;
-        nb_summarize(rtt, (size_t)got, &s);
+        struct bench_summary s = bench_summarize(rtt, (size_t)got, 1000000000u, 2);
         double gamma_us = 0;
         int g = gamma_figure(t, size, o->gamma_runs, o->gamma_len, &lost, &gamma_us);
         if (g < 0) goto fatal;

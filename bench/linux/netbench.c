@@ -1,4 +1,4 @@
-/* netbench.c — the Linux peer benchmark of Porto (issue 7): UDP and TCP (TCP_NODELAY)
+/* netbench.c — the Linux peer benchmark of Porto: UDP and TCP (TCP_NODELAY)
  * ping-pong over S = 0, 1, 2, 4, ... and a one-way TCP stream, between a server and a client.
  *   netbench server [--port P]
  *   netbench client --peer IP [--quick] [options]    (netbench --help lists them)
@@ -28,32 +28,12 @@ static void usage(FILE *f)
             "way (at least %d), GAMMA 3x50, 20 warm-up round trips per size and 1000 ms of them\n"
             "before the first size, stream of 512M in 64K messages. --quick: UDP and TCP up to\n"
             "4K, 200 samples, 300 ms warm-up, stream 32M.\n",
-            NB_UDP_MAX_MSG, NB_MIN_SAMPLES);
-}
-
-/* A byte count with an optional K/M/G suffix; -1 on anything else. */
-static int parse_bytes(const char *s, uint64_t *out)
-{
-    char *end;
-    errno = 0;
-    unsigned long long v = strtoull(s, &end, 10);
-    if (errno || end == s || *s == '-') return -1;
-    unsigned shift = 0;
-    if (*end == 'K' || *end == 'k')
-        shift = 10;
-    else if (*end == 'M' || *end == 'm')
-        shift = 20;
-    else if (*end == 'G' || *end == 'g')
-        shift = 30;
-    if (shift) end++;
-    if (*end || v > (~0ull >> shift)) return -1;
-    *out = (uint64_t)v << shift;
-    return 0;
+            NB_UDP_MAX_MSG, BENCH_MIN_SAMPLES);
 }
 
 static int parse_range(const char *opt, const char *s, uint64_t lo, uint64_t hi, uint64_t *out)
 {
-    if (parse_bytes(s, out) == 0 && *out >= lo && *out <= hi) return 0;
+    if (bench_parse_bytes(s, out) == 0 && *out >= lo && *out <= hi) return 0;
     fprintf(stderr, "netbench: %s '%s': expected a number from %llu to %llu\n", opt, s,
             (unsigned long long)lo, (unsigned long long)hi);
     return -1;
@@ -293,6 +273,17 @@ static int run_client(int argc, char **argv)
         printf("BENCH-FAILED server %s unreachable\n", o->peer);
         return 1;
     }
+    /* The clock every Linux figure is timed with, recorded with the results (bench/run
+     * compares it with the host's TSC rate). */
+    char cs[64] = "unknown";
+    FILE *fcs = fopen("/sys/devices/system/clocksource/clocksource0/current_clocksource", "r");
+    if (fcs) {
+        if (fscanf(fcs, "%63s", cs) != 1) strcpy(cs, "unknown");
+        fclose(fcs);
+    }
+    printf("INFO netbench guest_tsc_khz=%llu clocksource=%s\n",
+           (unsigned long long)nb_guest_tsc_khz(200), cs);
+    fflush(stdout);
     int failed = 0;
     if (p.do_udp && nb_udp_pingpong(o) != 0) failed |= 1;
     if (p.do_tcp && nb_tcp_pingpong(o) != 0) failed |= 2;

@@ -7,6 +7,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "common/bench_stats.h" /* the methodology, shared with apps/pingpong */
+
 #define NB_DEFAULT_PORT 7707
 
 /* Every TCP connection starts with one hello from the client saying what it is for. */
@@ -28,12 +30,6 @@ struct nb_hello {
     uint64_t arg;
 };
 
-/* Summary of one message size: half round-trip times in microseconds. */
-struct nb_summary {
-    double median_us, min_us, p99_us, gamma_us;
-    size_t n;
-};
-
 /* What the client measures; filled from the command line. */
 struct nb_client_opts {
     const char *peer;
@@ -50,15 +46,12 @@ struct nb_client_opts {
     int connect_wait_s;
 };
 
-/* nb_io.c: CLOCK_MONOTONIC in nanoseconds. */
+/* nb_io.c: CLOCK_MONOTONIC in nanoseconds; the guest's TSC rate against it, in kHz. */
 uint64_t nb_now_ns(void);
+uint64_t nb_guest_tsc_khz(unsigned ms);
 
-/* nb_stats.c: sorts samples (nanoseconds of round trip) in place. */
-void nb_summarize(uint64_t *rtt_ns, size_t n, struct nb_summary *out);
-#define NB_MAX_SIZES   32 /* 0, 1, 2, ... 4 MiB is 24 sizes */
-#define NB_MIN_SAMPLES 20 /* huge sizes still get a distribution */
-size_t nb_size_list(size_t max_size, size_t *sizes, size_t cap);
-size_t nb_samples_for_size(size_t size, size_t samples, uint64_t byte_budget, size_t floor);
+/* nb_wire.c: the little-endian wire encoding. */
+#define NB_MAX_SIZES 32 /* 0, 1, 2, ... 4 MiB is 24 sizes */
 void nb_put_u32le(unsigned char *p, uint32_t v);
 uint32_t nb_get_u32le(const unsigned char *p);
 void nb_put_u64le(unsigned char *p, uint64_t v);

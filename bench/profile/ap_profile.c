@@ -8,9 +8,13 @@
  * without any device). Run it under callgrind for instruction counts.
  *   make build/bench/ap_profile && build/bench/ap_profile [round_trips]
  *   valgrind --tool=callgrind build/bench/ap_profile 20000 fc    (0-byte FC only)
+ *   build/bench/ap_profile 20000 key   (what the SipHash key costs: 0-byte FC round trips and
+ *                                       an FC stream of 9000-byte frames, key off vs on)
  * Findings are in bench/README.md ("Profile").
  */
 #include "net/ap.h"
+#include "net/crc32c.h"
+#include "net/siphash.h"
 #include "net/wire.h"
 
 #include <stdio.h>
@@ -94,6 +98,7 @@ static uint64_t now_ns(void)
 static const uint8_t macs[2][6] = {{2, 0, 0, 0, 0, 1}, {2, 0, 0, 0, 0, 2}};
 static struct qlink links[2];
 static struct ap eng[2];
+static const uint8_t *bench_key; /* NULL: frames not authenticated */
 
 static void setup(void)
 {
@@ -121,7 +126,8 @@ static void setup(void)
                                 .job_id = 7,
                                 .macs = macs,
                                 .link = &links[i].link,
-                                .now_ns = now_ns};
+                                .now_ns = now_ns,
+                                .key = bench_key};
         if (ap_init(&eng[i], &cfg) < 0) {
             fprintf(stderr, "ap_profile: ap_init: %s\n", ap_error(&eng[i]));
             exit(1);
@@ -230,15 +236,108 @@ static void report(const char *what, size_t size, long rounds, uint64_t ns, bool
            (double)(a.acks_sent + b.acks_sent) / rounds, (double)ns / rounds);
 }
 
+/* An FC stream rank 0 -> rank 1 of `count` messages of `size` bytes (9000-byte frames). */
+static int fc_stream(size_t size, long count)
+{
+    static uint8_t sink[1 << 20];
+    if (ap_port_open(&eng[1], PORT, sink, sizeof sink, NULL, NULL, 0) < 0) return -1;
+    for (long k = 0; k < count; k++) {
+        struct ap_req req;
+        if (ap_isend_fc(&eng[0], &req, 1, PORT, bufs[0], size) < 0) return -1;
+        for (long spin = 0; ap_test(&eng[0], &req) > 0; spin++) {
+            ap_poll(&eng[1]);
+            if (spin > 10000000) return -1;
+        }
+    }
+    if (eng[1].st.rx_msg_bytes != (uint64_t)size * (uint64_t)count) {
+        fprintf(stderr, "ap_profile: the stream delivered %llu of %llu bytes\n",
+                (unsigned long long)eng[1].st.rx_msg_bytes,
+                (unsigned long long)size * (unsigned long long)count);
+        return -1;
+    }
+    if (getenv("AP_PROFILE_DEBUG")) {
+        char t[2048];
+        ap_stats_format(&eng[0].st, t, sizeof t);
+        fprintf(stderr, "sender:\n%s", t);
+        ap_stats_format(&eng[1].st, t, sizeof t);
+        fprintf(stderr, "receiver:\n%s", t);
+    }
+    ap_port_close(&eng[1], PORT);
+    return 0;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* Median, min and max of n samples (sorted in place). */
+static void summary(const char *what, double *v, int n, double *median)
+{
+    qsort(v, (size_t)n, sizeof *v, cmp_double);
+    *median = n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+    printf("keycost %-28s median %10.1f  min %10.1f  max %10.1f  (%d runs)\n", what, *median, v[0],
+           v[n - 1], n);
+}
+
+/* Key off and on, interleaved run by run so that both see the same host. */
+static int keycost(long rounds)
+{
+    static const uint8_t key[16] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16};
+    enum { RUNS = 9 };
+    double lat[2][RUNS], thr[2][RUNS];
+    const size_t msg = 65536; /* 8 frames of 9000 bytes (and a short one) per message */
+    const long msgs = rounds / 10 + 10;
+    for (int run = 0; run < RUNS; run++)
+        for (int keyed = 0; keyed < 2; keyed++) {
+            bench_key = keyed ? key : NULL;
+            setup();
+            uint64_t t0 = now_ns();
+            if (pingpong(true, 0, rounds) < 0) return -1;
+            lat[keyed][run] = (double)(now_ns() - t0) / rounds;
+            teardown();
+            setup();
+            t0 = now_ns();
+            if (fc_stream(msg, msgs) < 0) return -1;
+            thr[keyed][run] = (double)msg * msgs / ((double)(now_ns() - t0) / 1e9) / 1e6;
+            teardown();
+        }
+    bench_key = NULL;
+    /* Per KB, as the selftest prints it on the nodes. */
+    struct sip_key sk;
+    sip_key_load(&sk, key);
+    uint64_t c0 = now_ns(), sink = 0;
+    for (int i = 0; i < 64; i++)
+        sink += siphash24(&sk, payload, sizeof payload);
+    double sip_ns = (double)(now_ns() - c0) / (64.0 * 64);
+    c0 = now_ns();
+    for (int i = 0; i < 64; i++)
+        sink += crc32c(payload, sizeof payload);
+    double crc_ns = (double)(now_ns() - c0) / (64.0 * 64);
+    printf("keycost siphash-2-4 %.0f ns/KB, crc32c %.0f ns/KB (%llu)\n", sip_ns, crc_ns,
+           (unsigned long long)(sink & 1));
+    double l0, l1, t0, t1;
+    summary("fc 0 B round trip, no key, ns", lat[0], RUNS, &l0);
+    summary("fc 0 B round trip, key, ns", lat[1], RUNS, &l1);
+    summary("fc stream 9000 B frames, no key, MB/s", thr[0], RUNS, &t0);
+    summary("fc stream 9000 B frames, key, MB/s", thr[1], RUNS, &t1);
+    printf("keycost ratio latency key/no-key %.3f (target <= 1.10)\n", l1 / l0);
+    printf("keycost ratio throughput key/no-key %.3f (target >= 0.80)\n", t1 / t0);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     long rounds = argc > 1 ? atol(argv[1]) : 100000;
     const char *only = argc > 2 ? argv[2] : NULL; /* raw, be or fc: 0-byte only (callgrind) */
     if (rounds < 1 || argc > 3 ||
-        (only && strcmp(only, "raw") && strcmp(only, "be") && strcmp(only, "fc"))) {
-        fprintf(stderr, "usage: ap_profile [round_trips >= 1 [raw|be|fc]]\n");
+        (only && strcmp(only, "raw") && strcmp(only, "be") && strcmp(only, "fc") &&
+         strcmp(only, "key"))) {
+        fprintf(stderr, "usage: ap_profile [round_trips >= 1 [raw|be|fc|key]]\n");
         return 2;
     }
+    if (only && !strcmp(only, "key")) return keycost(rounds) < 0 ? 1 : 0;
     if (only) {
         setup();
         uint64_t t0 = now_ns();

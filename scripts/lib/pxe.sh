@@ -95,8 +95,8 @@ pxe_setup() {
     [ -n "$ip" ] || { echo "pxe: --pxe needs the bridge switch (it serves DHCP/TFTP)" >&2; return 1; }
     for ((k = 0; k < NODES; k++)); do macs+=("$(printf '52:54:00:50:00:%02x' $((k + 1)))"); done
     PXE_DIR=$RUNDIR/pxe
-    local job=$((0x$(od -An -N4 -tx4 /dev/urandom | tr -d ' ')))
-    PXE_AUTO_RANKS=${AUTO_RANKS:-0} pxe_write_tree "$PXE_DIR" "$IMAGE_ABS" "$NODES" "job=$job $KARGS" "${APP_ARGS[*]:-}" "${macs[@]}" || return 1
+    # KARGS carries porto-run's per-run job= and key=.
+    PXE_AUTO_RANKS=${AUTO_RANKS:-0} pxe_write_tree "$PXE_DIR" "$IMAGE_ABS" "$NODES" "$KARGS" "${APP_ARGS[*]:-}" "${macs[@]}" || return 1
     pxe_write_dnsmasq "$PXE_DIR" br0 "$ip" "$CNET_SUBNET" "${macs[@]}" || return 1
     pxe_start "$PXE_DIR" cnet_exec
 }

@@ -7,7 +7,8 @@
  * An input is a script of records, so the fuzzer reaches deep states quickly instead of
  * having to guess CRCs and headers: raw frames, well-formed frames with fuzzed fields (CRC
  * made right or not), clock advances with polls, and API calls between frames (re-arming,
- * closing and reopening ports, sends that need ACKs). Port buffers sit between guard bytes
+ * closing and reopening ports, sends that need ACKs). Each frame is handed over in a heap
+ * block of exactly its length (ASan sees overreads); port buffers sit between guard bytes
  * that are checked after every record; ASan/UBSan catch the rest.
  */
 #include <stddef.h>
@@ -16,6 +17,7 @@
 #include <string.h>
 
 #include "net/ap.h"
+#include "net/siphash.h"
 #include "net/crc32c.h"
 #include "net/wire.h"
 
@@ -105,7 +107,10 @@ static void open_ports(struct ap *ap)
     ap_port_open(ap, 4, mem[3] + GUARD, PSIZE, NULL, NULL, AP_PORT_SLOTS);
 }
 
-static size_t structured_frame(struct cursor *c, uint8_t *fr, const uint8_t (*macs)[6])
+static const uint8_t fuzz_key[16] = {7, 6, 5, 4, 3, 2, 1};
+
+static size_t structured_frame(const struct ap *ap, struct cursor *c, uint8_t *fr,
+                               const uint8_t (*macs)[6])
 {
     struct ap_hdr h;
     memset(&h, 0, sizeof(h));
@@ -118,9 +123,12 @@ static size_t structured_frame(struct cursor *c, uint8_t *fr, const uint8_t (*ma
     h.dst = (sel & 0x10) ? AP_WIRE_ALL : ME;
     uint32_t port = take(c, 1);
     h.port = (uint16_t)(port < 200 ? port % 6 : port == 255 ? AP_MAX_PORTS : port);
-    h.msg_seq = take(c, 1);
-    h.seq = take(c, 1);
-    h.ack = take(c, 1);
+    /* Sequence numbers near where the engine's streams are (they start at random values). */
+    const struct ap_peer *pp = &ap->peers[h.src % NODES];
+    int bc = h.dst == AP_WIRE_ALL;
+    h.msg_seq = pp->be_last[bc] + take(c, 1) - 8;
+    h.seq = pp->rx_expect[bc] + take(c, 1) - 8;
+    h.ack = pp->fc.una + take(c, 1) - 8;
     h.msg_len = (sel & 0x08) ? take(c, 4) : take(c, 2) % (PSIZE + 200);
     h.base = (sel & 0x04) ? take(c, 4) : take(c, 2) % PSIZE;
     h.frag_off = (sel & 0x02) ? take(c, 4) : take(c, 2) % (PSIZE + 200);
@@ -135,12 +143,36 @@ static size_t structured_frame(struct cursor *c, uint8_t *fr, const uint8_t (*ma
         h.crc = crc32c_final(crc32c_update(st, fr + AP_ETH_HLEN, AP_HDR_CRC_OFF));
     }
     ap_eth_write(fr, macs[ME], macs[h.src % NODES]);
+    int sign = ap->auth && (take(c, 1) & 1); /* a keyed engine: mostly frames it can verify */
+    if (sign) h.flags |= AP_F_AUTH;
     ap_hdr_write(fr + AP_ETH_HLEN, &h);
     size_t len = AP_FRAME_HLEN + h.frag_len;
+    if (sign) {
+        struct sip_key k;
+        struct sip_state st;
+        sip_key_load(&k, fuzz_key);
+        sip_init(&st, &k);
+        sip_update(&st, fr + AP_ETH_HLEN, AP_HDR_CRC_OFF);
+        sip_update(&st, pay, h.frag_len);
+        uint64_t t = sip_final(&st);
+        memcpy(fr + len, &t, 8);
+        len += 8;
+    }
     uint32_t cut = take(c, 1);
     if (cut >= 250) /* sometimes truncated */
         len = len * (cut - 249) / 7;
     return len;
+}
+
+/* Hand a frame to the engine in a heap block of exactly its length, so that AddressSanitizer
+ * sees any read past the frame's end (a static buffer would hide it). */
+static void feed(struct ap *ap, const uint8_t *frame, size_t len)
+{
+    uint8_t *exact = malloc(len ? len : 1);
+    if (!exact) abort();
+    memcpy(exact, frame, len);
+    ap_input(ap, exact, len);
+    free(exact);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -169,6 +201,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                             .link = &link,
                             .now_ns = now_fn,
                             .crc = take(&c, 1) & 1,
+                            .key = take(&c, 1) & 1 ? fuzz_key : NULL,
                             .window = 8,
                             .giveup_ns = 50000000};
     if (ap_init(&ap, &cfg) != 0) abort();
@@ -185,12 +218,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             memcpy(frame, c.p, len);
             c.p += len;
             c.left -= len;
-            ap_input(&ap, frame, len);
+            feed(&ap, frame, len);
             break;
         }
         case 1:
         case 2: /* well-formed frames are the common case */
-            ap_input(&ap, frame, structured_frame(&c, frame, (const uint8_t(*)[6])macs));
+            feed(&ap, frame, structured_frame(&ap, &c, frame, (const uint8_t(*)[6])macs));
             break;
         case 3: /* time passes */
             clock_ns += (uint64_t)take(&c, 1) * 1000000ull;

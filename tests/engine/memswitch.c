@@ -44,6 +44,8 @@ struct port {
     atomic_int down;
     struct staged *stage; /* ring of qcap staged frames */
     unsigned st_head, st_count;
+    uint64_t free_ns; /* slow switch: when the port has forwarded everything queued */
+    uint64_t tx_free_ns; /* tx_rate: when this node's link has sent everything given */
 };
 
 struct msw {
@@ -91,7 +93,7 @@ static int chance(uint64_t *s, double p)
 
 /* Queue one frame for node `to`; -1 when its queue is full. */
 static int enqueue(struct msw *sw, struct port *from, unsigned to, const uint8_t *frame,
-                   unsigned len, uint64_t at_ns, int reorder)
+                   unsigned len, uint64_t at_ns, int reorder, const struct msw_faults *f)
 {
     struct port *d = &sw->ports[to];
     if (atomic_load(&d->down)) return 0;
@@ -100,6 +102,18 @@ static int enqueue(struct msw *sw, struct port *from, unsigned to, const uint8_t
         pthread_mutex_unlock(&d->mu);
         atomic_fetch_add(&sw->c_dropped, 1);
         return -1;
+    }
+    if (f && f->rate) {
+        /* The port's own clock: each frame leaves len/rate after the one before it. */
+        uint64_t now = msw_now_ns();
+        if (d->free_ns < now) d->free_ns = now;
+        if ((d->free_ns - now) * f->rate / 1000000000ull > f->buffer) {
+            pthread_mutex_unlock(&d->mu);
+            atomic_fetch_add(&sw->c_dropped, 1);
+            return 0;
+        }
+        d->free_ns += (uint64_t)len * 1000000000ull / f->rate;
+        if (d->free_ns > at_ns) at_ns = d->free_ns;
     }
     struct entry *e = &d->q[(d->head + d->count) % sw->qcap];
     memcpy(e->data, frame, len);
@@ -177,7 +191,7 @@ static int deliver(struct msw *sw, struct port *p, uint8_t *frame, unsigned len)
     for (int c = 0; c < copies; c++)
         for (unsigned k = 0; k < sw->nodes; k++)
             if (is_bcast ? k != p->id : k == to)
-                enqueue(sw, p, k, frame, len, at, reorder && c == 0);
+                enqueue(sw, p, k, frame, len, at, reorder && c == 0, &f);
     return 0;
 }
 
@@ -225,6 +239,15 @@ static int l_send(void *ctx, const struct link_iov *iov, unsigned niov)
         }
         p->st_count++;
         return 0;
+    }
+    pthread_mutex_lock(&sw->fmu);
+    uint64_t tx_rate = sw->faults.tx_rate;
+    pthread_mutex_unlock(&sw->fmu);
+    if (tx_rate) {
+        uint64_t now = msw_now_ns(), wire_ns = (uint64_t)len * 1000000000ull / tx_rate;
+        if (p->tx_free_ns < now) p->tx_free_ns = now;
+        if (p->tx_free_ns - now > 64 * wire_ns) return -1; /* the ring is full */
+        p->tx_free_ns += wire_ns;
     }
     size_t at = 0;
     for (unsigned k = 0; k < niov; k++) {
@@ -379,5 +402,5 @@ void msw_counters(struct msw *sw, struct msw_counters *out)
 void msw_inject(struct msw *sw, unsigned node, const void *frame, unsigned len)
 {
     if (len > sw->slot) len = sw->slot;
-    enqueue(sw, NULL, node, frame, len, 0, 0);
+    enqueue(sw, NULL, node, frame, len, 0, 0, NULL);
 }

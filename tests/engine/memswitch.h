@@ -24,6 +24,14 @@ struct msw_faults {
     double corrupt; /* probability of 1..3 flipped bits anywhere in the frame */
     double delay;   /* probability a frame is held back delay_ns (and those behind it) */
     uint64_t delay_ns;
+    /* A slow switch: each node's port forwards `rate` bytes per second (0 = at once) and
+     * queues at most `buffer` bytes behind that rate; a frame that does not fit is dropped
+     * (tail drop, counted as dropped), like a switch port slower than its senders. */
+    uint64_t rate;
+    uint64_t buffer;
+    /* Each node's own link sends at most `tx_rate` bytes per second (0 = at once): a send
+     * past a 64-frame transmit ring is refused, like a NIC at line rate. */
+    uint64_t tx_rate;
 };
 
 struct msw_opts {

@@ -1,7 +1,9 @@
 /*
  * tests/engine/test_coll.c — collectives for 1..9 nodes (powers of two and not): barrier
  * (checked to really hold everyone back), broadcast from every root, reduce to every root and
- * allreduce with sum/min/max over int32, int64 and double, gather to every root, allgather;
+ * allreduce with sum/min/max over int32, int64 and double (negative, mixed-sign and extreme
+ * inputs: wrapping sums, signed comparisons, +-DBL_MAX and infinities), gather to every root,
+ * allgather;
  * many consecutive collectives back to back; and the same over the lossy network.
  * Run: make build/host/tests/engine/test_coll && build/host/tests/engine/test_coll
  */
@@ -15,6 +17,8 @@
 #include <string.h>
 
 #include <cmocka.h>
+#include <float.h>
+#include <math.h>
 
 #include "tests/engine/cluster.h"
 
@@ -40,17 +44,44 @@ static int barrier_node(struct ap *ap, void *vp)
 
 /* ---- bcast, reduce, allreduce, gather, allgather with known answers ---- */
 
+/* Reduction inputs: negative, mixed-sign and extreme values for every type, each rank a
+ * different element of the table at the same index, so min and max must compare signed values
+ * of both signs (an unsigned comparison picks -1 over 1 as the maximum) and integer sums wrap.
+ * Double sums use integers below 2^49 so that any order of additions gives the same bits;
+ * min and max see the extremes (+-DBL_MAX, +-infinity, the smallest normals). */
+static const int32_t t32[] = {INT32_MIN, INT32_MIN + 1, -1000000,      -7,       -1, 0, 1,
+                              7,         1000000,       INT32_MAX - 1, INT32_MAX};
+static const int64_t t64[] = {INT64_MIN,
+                              INT64_MIN + 1,
+                              -((int64_t)1 << 32),
+                              -1,
+                              0,
+                              1,
+                              (int64_t)1 << 32,
+                              INT64_MAX - 1,
+                              INT64_MAX,
+                              -3,
+                              0x7fffffff00000000};
+static const double tdsum[] = {-562949953421312.0, -1000.0, -1.0, -0.25, 0.0, 0.5, 3.0, 1e6,
+                               562949953421311.0};
+static const double tdext[] = {-INFINITY, -DBL_MAX, -1e300, -1.5,    -DBL_MIN,
+                               DBL_MIN,   2.5,      1e300,  DBL_MAX, INFINITY};
+#define NELEM(a) (sizeof(a) / sizeof((a)[0]))
+static size_t pick(int rank, size_t i, size_t len)
+{
+    return (i + (size_t)rank * 4) % len;
+}
 static int32_t val32(int rank, size_t i)
 {
-    return (int32_t)((rank + 1) * 1000 + (int)i * 7) - 500;
+    return t32[pick(rank, i, NELEM(t32))];
 }
 static int64_t val64(int rank, size_t i)
 {
-    return ((int64_t)(rank + 1) << 33) - (int64_t)i * 3 + rank;
+    return t64[pick(rank, i, NELEM(t64))];
 }
-static double vald(int rank, size_t i)
+static double vald(int rank, size_t i, enum ap_op op)
 {
-    return (double)(rank * 3 + 1) * 0.5 + (double)i * 0.25;
+    return op == AP_SUM ? tdsum[pick(rank, i, NELEM(tdsum))] : tdext[pick(rank, i, NELEM(tdext))];
 }
 
 struct coll_arg {
@@ -70,13 +101,14 @@ static int check_reduce(struct ap *ap, int n, size_t count, int root)
     for (size_t i = 0; i < count; i++) {
         a32[i] = val32(me, i);
         a64[i] = val64(me, i);
-        ad[i] = vald(me, i);
     }
     static const enum ap_op ops[] = {AP_SUM, AP_MIN, AP_MAX};
     for (int o = 0; o < 3; o++) {
         enum ap_op op = ops[o];
         int all = root < 0;
         int r;
+        for (size_t i = 0; i < count; i++)
+            ad[i] = vald(me, i, op);
         memset(r32, 0x55, count * 4);
         r = all ? ap_allreduce(ap, a32, r32, count, AP_INT32, op)
                 : ap_reduce(ap, root, a32, r32, count, AP_INT32, op);
@@ -89,26 +121,34 @@ static int check_reduce(struct ap *ap, int n, size_t count, int root)
         TC_CHECK(ap, r == 0, "double reduce: %s", ap_strerror(r));
         if (!all && me != root) continue;
         for (size_t i = 0; i < count; i++) {
-            int64_t e32 = op == AP_SUM ? 0 : val32(0, i), e64 = op == AP_SUM ? 0 : val64(0, i);
-            double ed = op == AP_SUM ? 0 : vald(0, i);
+            /* Sums wrap: computed unsigned, like the engine, with no overflow in the test. */
+            uint32_t s32 = 0;
+            uint64_t s64 = 0;
+            int32_t e32 = val32(0, i);
+            int64_t e64 = val64(0, i);
+            double ed = op == AP_SUM ? 0 : vald(0, i, op);
             for (int k = 0; k < n; k++) {
                 if (op == AP_SUM) {
-                    e32 += val32(k, i);
-                    e64 += val64(k, i);
-                    ed += vald(k, i);
+                    s32 += (uint32_t)val32(k, i);
+                    s64 += (uint64_t)val64(k, i);
+                    ed += vald(k, i, op);
                 } else if (op == AP_MIN) {
                     e32 = val32(k, i) < e32 ? val32(k, i) : e32;
                     e64 = val64(k, i) < e64 ? val64(k, i) : e64;
-                    ed = vald(k, i) < ed ? vald(k, i) : ed;
+                    ed = vald(k, i, op) < ed ? vald(k, i, op) : ed;
                 } else {
                     e32 = val32(k, i) > e32 ? val32(k, i) : e32;
                     e64 = val64(k, i) > e64 ? val64(k, i) : e64;
-                    ed = vald(k, i) > ed ? vald(k, i) : ed;
+                    ed = vald(k, i, op) > ed ? vald(k, i, op) : ed;
                 }
             }
-            TC_CHECK(ap, r32[i] == (int32_t)e32, "int32 op %d [%zu]: %d != %lld", o, i, r32[i],
-                     (long long)e32);
-            TC_CHECK(ap, r64[i] == e64, "int64 op %d [%zu]", o, i);
+            if (op == AP_SUM) {
+                memcpy(&e32, &s32, sizeof e32);
+                memcpy(&e64, &s64, sizeof e64);
+            }
+            TC_CHECK(ap, r32[i] == e32, "int32 op %d [%zu]: %d != %d", o, i, r32[i], e32);
+            TC_CHECK(ap, r64[i] == e64, "int64 op %d [%zu]: %lld != %lld", o, i, (long long)r64[i],
+                     (long long)e64);
             TC_CHECK(ap, rd[i] == ed, "double op %d [%zu]: %g != %g", o, i, rd[i], ed);
         }
     }
@@ -190,6 +230,12 @@ static struct tc_opts opts(unsigned nodes)
     o.ap.rto_init_ns = 5000000;
     o.ap.rto_min_ns = 1000000;
     o.ap.rto_max_ns = 50000000;
+    /* Fail fast: a collective that stops making progress (a lost message never repaired)
+     * returns an error after 3 s of silence and a silent peer is dead after 2 s, well before
+     * the whole-run guard (40 s, which aborts with a dump). Every run here, lossy ones
+     * included, finishes in a few seconds when the engine works. */
+    o.ap.coll_timeout_ns = 3000000000ull;
+    o.ap.giveup_ns = 2000000000ull;
     o.timeout_s = 40;
     return o;
 }

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <time.h>
 #include "net/job_form.h"
+#include "net/siphash.h"
 #include "net/wire.h"
 
 #define MAXN 12
@@ -51,15 +52,20 @@ static int mem_send(void *ctx, const struct link_iov *iov, unsigned n)
     }
     for (unsigned i = 0; i < nports; i++) {
         struct port *p = &ports[i];
-        if (p == me)
-            continue;
-        if (f[0] == 0xff || !memcmp(f, p->link.mac, 6))
-            deliver(p, f, len);
+        if (p == me) continue;
+        if (f[0] == 0xff || !memcmp(f, p->link.mac, 6)) deliver(p, f, len);
     }
     return 0;
 }
-static void mem_flush(void *ctx) { (void)ctx; }
-static unsigned mem_pending(void *ctx) { (void)ctx; return 0; }
+static void mem_flush(void *ctx)
+{
+    (void)ctx;
+}
+static unsigned mem_pending(void *ctx)
+{
+    (void)ctx;
+    return 0;
+}
 static int mem_poll(void *ctx, link_rx_fn fn, void *arg, unsigned budget)
 {
     struct port *p = ctx;
@@ -99,8 +105,12 @@ static void make_ports(unsigned n, const uint8_t *last_bytes)
         struct port *p = &ports[i];
         memset(p, 0, sizeof *p);
         pthread_mutex_init(&p->mu, NULL);
-        p->link = (struct link){.ctx = p, .mtu = 1500, .send = mem_send, .flush = mem_flush,
-                                .poll = mem_poll, .pending = mem_pending};
+        p->link = (struct link){.ctx = p,
+                                .mtu = 1500,
+                                .send = mem_send,
+                                .flush = mem_flush,
+                                .poll = mem_poll,
+                                .pending = mem_pending};
         uint8_t mac[6] = {0x52, 0x54, 0x00, 0x77, 0x00, last_bytes[i]};
         memcpy(p->link.mac, mac, 6);
     }
@@ -141,22 +151,113 @@ static void *run_node(void *arg)
     return NULL;
 }
 
+/* Optional: a forging node on the same Ethernet, a thread sending from port `attacker`
+ * while the nodes form. */
+static void *(*attacker_fn)(void *);
+static volatile int attack_stop;
+static const uint8_t *node_keys[MAXN]; /* per node; NULL: no key */
+static uint64_t run_salt;              /* changes every node's contribution (a new run) */
+
 /* ranks[i] = rank claim of node i (JOB_RANK_AUTO for automatic); jobs[i] its job id. */
-static void run(unsigned n, unsigned job_nodes, const int *ranks, const uint32_t *jobs,
+static void run(unsigned n, unsigned job_nodes, const int *ranks, const uint64_t *jobs,
                 uint64_t timeout_ms)
 {
+    pthread_t att;
+    attack_stop = 0;
+    if (attacker_fn) pthread_create(&att, NULL, attacker_fn, NULL);
     for (unsigned i = 0; i < n; i++) {
-        nodes[i].cfg = (struct job_form_config){.link = &ports[i].link,
-                                                .now_ns = now_ns,
-                                                .job_id = jobs ? jobs[i] : 7,
-                                                .nodes = job_nodes,
-                                                .rank = ranks ? ranks[i] : JOB_RANK_AUTO,
-                                                .timeout_ns = timeout_ms * 1000000ull,
-                                                .hello_ns = 5000000ull};
+        nodes[i].cfg =
+            (struct job_form_config){.link = &ports[i].link,
+                                     .now_ns = now_ns,
+                                     .job_id = jobs ? jobs[i] : 7,
+                                     .key = node_keys[i],
+                                     .contrib = (i + 1) * 0x9e3779b97f4a7c15ull ^ run_salt,
+                                     .nodes = job_nodes,
+                                     .rank = ranks ? ranks[i] : JOB_RANK_AUTO,
+                                     .timeout_ns = timeout_ms * 1000000ull,
+                                     .hello_ns = 5000000ull};
         pthread_create(&nodes[i].th, NULL, run_node, &nodes[i]);
     }
     for (unsigned i = 0; i < n; i++)
         pthread_join(nodes[i].th, NULL);
+    attack_stop = 1;
+    if (attacker_fn) pthread_join(att, NULL);
+    attacker_fn = NULL;
+    memset(node_keys, 0, sizeof node_keys);
+}
+
+/* A HELLO as the wire table in net/job_form.c lays it out, tagged under `key` if given. */
+static size_t forge_hello(uint8_t *f, const uint8_t mac[6], uint64_t job, uint16_t nodes_,
+                          uint16_t claim, uint16_t known, uint8_t ready, uint32_t hash,
+                          const uint8_t *key)
+{
+    memset(f, 0, AP_ETH_HLEN + 40);
+    static const uint8_t bc[6] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
+    ap_eth_write(f, bc, mac);
+    uint8_t *h = f + AP_ETH_HLEN;
+    uint32_t lo = (uint32_t)job, hi = (uint32_t)(job >> 32);
+    uint64_t contrib = 0x1234;
+    h[0] = AP_WIRE_VERSION;
+    h[1] = JOB_T_HELLO;
+    h[2] = key ? 1 : 0;
+    memcpy(h + 4, &lo, 4);
+    memcpy(h + 8, &nodes_, 2);
+    memcpy(h + 10, &claim, 2);
+    memcpy(h + 12, &known, 2);
+    h[14] = ready;
+    memcpy(h + 16, &hash, 4);
+    memcpy(h + 20, &hi, 4);
+    memcpy(h + 24, &contrib, 8);
+    if (key) {
+        struct sip_key k;
+        struct sip_state st;
+        sip_key_load(&k, key);
+        sip_init(&st, &k);
+        sip_update(&st, mac, 6);
+        sip_update(&st, h, 32);
+        uint64_t t = sip_final(&st);
+        memcpy(h + 32, &t, 8);
+    }
+    return AP_ETH_HLEN + 40;
+}
+
+static unsigned attacker_port;
+static const uint8_t key_a[16] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16};
+static const uint8_t key_b[16] = {16, 15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1};
+
+static void attacker_send(const uint8_t *f, size_t len)
+{
+    struct link_iov v = {f, len};
+    mem_send(&ports[attacker_port], &v, 1);
+}
+
+/* Lower MACs than every real node, claiming ready with a made-up list, all the time: signed
+ * with a key that is not the job's. */
+static void *lower_macs_wrong_key(void *arg)
+{
+    (void)arg;
+    uint8_t f[FMAX];
+    while (!attack_stop) {
+        for (uint8_t m = 0; m < 3; m++) {
+            uint8_t mac[6] = {0x02, 0x00, 0x00, 0x00, 0x00, m};
+            attacker_send(f, forge_hello(f, mac, 7, 3, 0xFFFF, 3, 1, 0xabcdef, key_b));
+        }
+        struct timespec ts = {0, 1000000};
+        nanosleep(&ts, NULL);
+    }
+    return NULL;
+}
+
+/* 300 different MACs, half of them below the real nodes', one HELLO each, no key. */
+static void *junk_burst(void *arg)
+{
+    (void)arg;
+    uint8_t f[FMAX];
+    for (unsigned k = 0; k < 300; k++) {
+        uint8_t mac[6] = {k % 2 ? 0x02 : 0x60, 0x00, 0x00, 0x00, (uint8_t)(k >> 8), (uint8_t)k};
+        attacker_send(f, forge_hello(f, mac, 7, 3, 0xFFFF, 0, 0, 0, NULL));
+    }
+    return NULL;
 }
 
 static void automatic_ranks_follow_mac_order(void **state)
@@ -195,7 +296,7 @@ static void other_job_and_conflicting_claims_do_not_disturb(void **state)
      * too, and loses it to node 1's lower MAC. */
     const uint8_t macs[5] = {0x01, 0x02, 0x03, 0x04, 0x05};
     const int ranks[5] = {0, 1, 2, 0, 1};
-    const uint32_t jobs[5] = {7, 7, 7, 99, 7};
+    const uint64_t jobs[5] = {7, 7, 7, 99, 7};
     make_ports(5, macs);
     run(5, 3, ranks, jobs, 4000);
     for (unsigned i = 0; i < 3; i++) {
@@ -239,6 +340,92 @@ static void bad_configuration_is_refused(void **state)
     assert_non_null(strstr(nodes[0].res.error, "bad job"));
 }
 
+/* With a key, forged HELLOs (lower MACs, claiming to be ready) neither take ranks nor stall
+ * the job: they are dropped and counted. */
+static void forged_hellos_are_refused_with_a_key(void **state)
+{
+    (void)state;
+    const uint8_t macs[4] = {0x10, 0x20, 0x30, 0x01};
+    make_ports(4, macs);
+    attacker_port = 3;
+    attacker_fn = lower_macs_wrong_key;
+    for (unsigned i = 0; i < 3; i++)
+        node_keys[i] = key_a;
+    run(3, 3, NULL, NULL, 20000);
+    for (unsigned i = 0; i < 3; i++) {
+        assert_int_equal(nodes[i].rc, 0);
+        assert_int_equal(nodes[i].res.rank, (int)i);
+        assert_true(nodes[i].res.frames_bad_auth > 0);
+        assert_true(nodes[i].res.nonce == nodes[0].res.nonce);
+    }
+}
+
+/* Without a key: a burst of 300 junk HELLOs (more than the table holds, half with lower MACs)
+ * expires or is evicted, and the real nodes form. */
+static void junk_hellos_cannot_fill_the_table(void **state)
+{
+    (void)state;
+    const uint8_t macs[4] = {0x10, 0x20, 0x30, 0x01};
+    make_ports(4, macs);
+    attacker_port = 3;
+    attacker_fn = junk_burst;
+    run(3, 3, NULL, NULL, 20000);
+    for (unsigned i = 0; i < 3; i++) {
+        assert_int_equal(nodes[i].rc, 0);
+        assert_int_equal(nodes[i].res.rank, (int)i);
+        assert_true(nodes[i].res.entries_expired > 0);
+    }
+}
+
+/* Two jobs with the same id and size on one segment, each with its own key, form apart. */
+static void same_job_id_other_key_does_not_merge(void **state)
+{
+    (void)state;
+    const uint8_t macs[4] = {0x10, 0x20, 0x30, 0x40};
+    make_ports(4, macs);
+    node_keys[0] = node_keys[2] = key_a;
+    node_keys[1] = node_keys[3] = key_b;
+    run(4, 2, NULL, NULL, 20000);
+    for (unsigned i = 0; i < 4; i++) {
+        assert_int_equal(nodes[i].rc, 0);
+        assert_int_equal(nodes[i].res.rank, i < 2 ? 0 : 1);
+        assert_memory_equal(nodes[i].res.macs[0], ports[i % 2].link.mac, 6);
+        assert_memory_equal(nodes[i].res.macs[1], ports[i % 2 + 2].link.mac, 6);
+    }
+}
+
+/* Every run gets its own nonce, and with it another engine identity: frames of an earlier
+ * run carry another header job field (and, keyed, another session key). */
+static void each_run_has_its_own_identity(void **state)
+{
+    (void)state;
+    const uint8_t macs[2] = {0x10, 0x20};
+    struct job_identity a, b;
+    make_ports(2, macs);
+    node_keys[0] = node_keys[1] = key_a;
+    run_salt = 1;
+    run(2, 2, NULL, NULL, 20000);
+    assert_int_equal(nodes[0].rc, 0);
+    assert_true(nodes[0].res.nonce == nodes[1].res.nonce);
+    job_identity(&nodes[0].cfg, &nodes[0].res, &a);
+    struct job_identity a1;
+    job_identity(&nodes[1].cfg, &nodes[1].res, &a1);
+    assert_int_equal(a.wire_job, a1.wire_job);
+    assert_true(a.seq_seed == a1.seq_seed);
+    assert_memory_equal(a.session_key, a1.session_key, 16);
+    make_ports(2, macs);
+    node_keys[0] = node_keys[1] = key_a;
+    run_salt = 2;
+    run(2, 2, NULL, NULL, 20000);
+    assert_int_equal(nodes[0].rc, 0);
+    job_identity(&nodes[0].cfg, &nodes[0].res, &b);
+    run_salt = 0;
+    assert_true(a.keyed && b.keyed);
+    assert_int_not_equal(a.wire_job, b.wire_job);
+    assert_true(a.seq_seed != b.seq_seed);
+    assert_memory_not_equal(a.session_key, b.session_key, 16);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -247,6 +434,10 @@ int main(void)
         cmocka_unit_test(other_job_and_conflicting_claims_do_not_disturb),
         cmocka_unit_test(missing_node_is_named_after_timeout),
         cmocka_unit_test(bad_configuration_is_refused),
+        cmocka_unit_test(forged_hellos_are_refused_with_a_key),
+        cmocka_unit_test(junk_hellos_cannot_fill_the_table),
+        cmocka_unit_test(same_job_id_other_key_does_not_merge),
+        cmocka_unit_test(each_run_has_its_own_identity),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -4,5 +4,6 @@ HOST_TESTS += $(BUILD)/host/tests/e1000/test_e1000
 
 $(BUILD)/host/tests/e1000/test_e1000: $(BUILD)/host/tests/e1000/test_e1000.o \
 		$(BUILD)/host/tests/e1000/fake_e1000.o $(BUILD)/host/drivers/e1000.o \
+		$(BUILD)/host/drivers/nic_common.o \
 		$(BUILD)/host/kernel/format.o
 	$(HOST_CC) -o $@ $^ $(HOST_LIBS)

@@ -3,12 +3,13 @@
 # the same suites, and a libFuzzer harness on the frame receive path.
 #   make unit-test          runs them all (with a short fuzz run)
 #   make fuzz               fuzzes the receive path for FUZZ_SECONDS (default 60)
-ENGINE_SRCS := net/ap.c net/ap_rx.c net/ap_tx.c net/ap_fc.c net/ap_send.c net/ap_coll.c \
-	net/ap_stats.c net/crc32c.c
+ENGINE_SRCS := net/ap.c net/ap_frame.c net/ap_rx.c net/ap_tx.c net/ap_fc.c net/ap_sack.c net/ap_pace.c net/ap_send.c net/ap_coll.c \
+	net/ap_stats.c net/crc32c.c net/siphash.c net/job_argv.c
 ENGINE_OBJS := $(patsubst %.c,$(BUILD)/host/%.o,$(ENGINE_SRCS))
 ENGINE_TEST_LIB := $(patsubst %.c,$(BUILD)/host/%.o,tests/engine/memswitch.c tests/engine/cluster.c \
 	tests/engine/udplink.c)
-ENGINE_SUITES := test_crc32c test_p2p test_lossy test_coll test_malformed test_udp
+ENGINE_SUITES := test_crc32c test_p2p test_lossy test_coll test_malformed test_udp test_forge \
+	test_siphash
 
 HOST_TESTS += $(patsubst %,$(BUILD)/host/tests/engine/%,$(ENGINE_SUITES))
 
@@ -21,7 +22,7 @@ $(BUILD)/host/tests/engine/test_%: $(BUILD)/host/tests/engine/test_%.o $(ENGINE_
 
 # ---- the same suites with AddressSanitizer + UndefinedBehaviorSanitizer ----
 ENGINE_SAN := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
-ENGINE_ASAN_SUITES := test_p2p test_coll test_malformed test_lossy test_udp
+ENGINE_ASAN_SUITES := test_p2p test_coll test_malformed test_lossy test_udp test_forge
 HOST_TESTS += $(patsubst %,$(BUILD)/host/asan/tests/engine/%,$(ENGINE_ASAN_SUITES))
 
 $(BUILD)/host/asan/%.o: %.c

@@ -14,4 +14,5 @@ expect "$TMP/c.log" '^boot: kernel entry to main in [0-9]+\.[0-9]{3} ms' "boot t
 expect "$TMP/c.log" '^tsc: [0-9]+\.[0-9]+ MHz, calibrated by ' "TSC calibration method printed"
 [ "$EXIT" = 3 ] || fail "exit code $EXIT, expected 3"
 ms=$(sed -n 's/^boot: kernel entry to main in \([0-9]*\)\..*/\1/p' "$TMP/c.log")
-echo "boot time: ${ms} ms (bar: < 50 ms under TCG)"
+# Printed for the record, not a pass criterion: TCG on a shared host makes times vary.
+echo "boot time: ${ms} ms (measured, not checked)"

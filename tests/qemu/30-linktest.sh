@@ -20,8 +20,12 @@ expect "$out" "${tag}linktest: cluster: 0 frames lost, 0 corrupted, 0 node\(s\) 
     "every node reported, nothing lost or corrupted"
 expect "$out" "${tag}linktest: PASS\b" "rank 0's verdict"
 expect "$out" '^porto-run: all 4 node\(s\) exited 0' "every node exited 0"
-rundir=$(sed -n 's/^porto-run: .*logs: \(run\/[^ ]*\)\/$/\1/p' "$out" | head -n 1)
+rundir=$(sed -n 's/^porto-run: run directory \(run\/[^ ]*\)$/\1/p' "$out" | head -n 1)
 [ -n "$rundir" ] && [ -d "$rundir" ] || fail "run directory not printed or missing"
+for k in 0 1 2 3; do
+    grep -qx "rank $k 0" "$rundir/result" || fail "result file: rank $k did not exit 0"
+done
+grep -qx "job 0" "$rundir/result" || fail "result file: job line is not 0"
 for k in 0 1 2 3; do
     log=$rundir/node$k.log
     own="^(\[$k\] )?" # this node's own lines (rank 0's log also holds the others')

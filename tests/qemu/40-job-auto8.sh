@@ -4,6 +4,9 @@ source "$(dirname "$0")/../lib.sh"
 run_job -n 8 --auto-ranks --timeout 240 build/hello.elf -- auto
 [ "$JOB_EXIT" = 0 ] || fail "job exit $JOB_EXIT"
 for r in 0 1 2 3 4 5 6 7; do
+    [ "$(rank_code $r)" = 0 ] || fail "rank $r's own exit code $(rank_code $r), expected 0"
+done
+for r in 0 1 2 3 4 5 6 7; do
     expect "$TMP/node0.log" "^\[$r\] hello from rank $r of 8" "rank $r reported"
     expect "$TMP/node0.log" "^\[$r\] argc=2 argv\[0\]=hello argv\[1\]=auto" "rank $r got argv"
     expect "$TMP/node0.log" "^job: +$r +0 " "rank $r in the summary"

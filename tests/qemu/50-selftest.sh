@@ -9,6 +9,9 @@ for n in 4 3; do
     [ $n = 3 ] && kargs="crc=1"
     run_job -n $n --timeout 400 --kargs "$kargs" build/selftest.elf
     [ "$JOB_EXIT" = 0 ] || fail "selftest on $n nodes: job exit $JOB_EXIT"
+    for ((r = 0; r < n; r++)); do
+        [ "$(rank_code $r)" = 0 ] || fail "selftest on $n nodes: rank $r exit code $(rank_code $r)"
+    done
     expect "$TMP/node0.log" "^(\[0\] )?selftest: PASS" "selftest passed on $n nodes"
     expect "$TMP/node0.log" "^(\[0\] )?selftest: collectives +ok" "collectives on $n nodes"
 done

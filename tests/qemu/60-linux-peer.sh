@@ -8,7 +8,7 @@ set -uo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 
 if ! compgen -G '/boot/vmlinuz-*' >/dev/null; then
-    echo "SKIP: no /boot/vmlinuz-* (Debian's linux-image-amd64 is not installed)"
+    echo "PORTO-SKIP: no /boot/vmlinuz-* (Debian's linux-image-amd64 is not installed)"
     exit 77
 fi
 OUT=$(mktemp -d)
@@ -17,7 +17,7 @@ trap 'rm -rf "$OUT"' EXIT
 timeout -s INT 100 "$ROOT/scripts/linux-peer" --quick --timeout 80 --out "$OUT"
 rc=$?
 if [ $rc -eq 77 ]; then
-    echo "SKIP: scripts/linux-peer found no usable kernel image"
+    echo "PORTO-SKIP: scripts/linux-peer found no usable kernel image"
     exit 77
 fi
 if [ $rc -ne 0 ]; then

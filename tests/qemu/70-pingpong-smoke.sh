@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# tests/qemu/70-pingpong-smoke.sh — quick smoke run of the benchmark app (issue 7): 2 TCG nodes
+# tests/qemu/70-pingpong-smoke.sh — quick smoke run of the benchmark app: 2 TCG nodes
 # through scripts/porto-run, apps/pingpong in every mode (raw NIC floor, engine best effort
 # and flow controlled, streams) with tiny counts. Every ping-pong size must give a sane
-# distribution (0 < min <= median <= p99, n as asked), the payload must come back intact, the
+# distribution (0 < min <= median <= p99, n as asked), every payload either rank receives must
+# be the one sent (both ranks count mismatches), the
 # flow-controlled stream must lose nothing, and the job must exit 0. ~15 s.
 # Exit 0 pass, 77 skip, else fail. Alone: tests/qemu/70-pingpong-smoke.sh
 source "$(dirname "$0")/../lib.sh"
@@ -24,6 +25,18 @@ grep -a -E 'RESULT|INFO|BENCH-DONE|porto-run:' "$out"
 expect "$out" 'BENCH-DONE pingpong ok' "pingpong finished every mode"
 ! grep -a -q 'RESULT .*error=' "$out" || fail "a measurement reported an error"
 ! grep -a -q 'corrupt=1' "$out" || fail "a payload came back corrupted"
+# Every ping-pong payload is checked on both ranks: rank 0 every echo, rank 1 every ping.
+pl=$(grep -a -o 'RESULT impl=porto-payload .*' "$out")
+[[ $pl =~ rank0_checked=([0-9]+)\ rank0_mismatch=([0-9]+)\ rank1_checked=([0-9]+)\ rank1_mismatch=([0-9]+) ]] ||
+    fail "no payload check line: ${pl:-none}"
+[ "${BASH_REMATCH[2]}" = 0 ] && [ "${BASH_REMATCH[4]}" = 0 ] ||
+    fail "payload mismatches: rank 0 ${BASH_REMATCH[2]}, rank 1 ${BASH_REMATCH[4]}"
+# 3 transports x 16 sizes x (30 samples + 2x5 GAMMA) at least, on each side.
+[ "${BASH_REMATCH[1]}" -ge 1920 ] && [ "${BASH_REMATCH[3]}" -ge 1920 ] ||
+    fail "too few payloads checked: rank 0 ${BASH_REMATCH[1]}, rank 1 ${BASH_REMATCH[3]}"
+! grep -a -E 'RESULT impl=porto-(raw|be|fc) size=' "$out" | grep -a -v -q ' mismatch=0' ||
+    fail "a size line reports mismatched echoes"
+echo "ok: every payload checked on both ranks, none mismatched: $pl"
 
 # Every implementation, every size 0, 1, 2, 4, ... 16384: numbers in order, 30 samples.
 for impl in porto-raw porto-be porto-fc; do

@@ -103,7 +103,7 @@ static void run_case(const struct fault_case *c, unsigned fault, unsigned got[2]
     for (int i = 1; i >= 0; i--) {
         as_node(i);
         int rc = fx_probe(&f, i, &mc[i]);
-        open_rc[i] = rc ? rc : f.nic[i].ops->open(&f.nic[i], &nc);
+        open_rc[i] = rc ? rc : nic_open(&f.nic[i], &nc);
     }
     assert_int_equal(open_rc[1], 0);
     for (int i = 0; i < 2; i++) {
@@ -117,7 +117,7 @@ static void run_case(const struct fault_case *c, unsigned fault, unsigned got[2]
     if (c->on_close) {
         traffic(&f, 1000, 4, got);
         tg3_test_faults = fault;
-        f.nic[0].ops->close(&f.nic[0]);
+        nic_close(&f.nic[0]);
         tg3_test_faults = 0;
     } else {
         traffic(&f, c->mtu > NIC_MTU_DEFAULT ? c->mtu + 14 : 1000, 8, got);
@@ -169,10 +169,10 @@ static void test_skipped_buffer_manager_enable_fails_the_model_check(void **stat
     fx_config(&mc[1], 0x1648, 1);
     tg3_test_faults = TG3_FAULT_SKIP_BUFMGR;
     assert_int_equal(fx_probe(&f, 0, &mc[0]), 0);
-    assert_int_equal(f.nic[0].ops->open(&f.nic[0], NULL), 0); /* the driver does not notice */
+    assert_int_equal(nic_open(&f.nic[0], NULL), 0); /* the driver does not notice */
     tg3_test_faults = 0;
     assert_int_equal(fx_probe(&f, 1, &mc[1]), 0);
-    assert_int_equal(f.nic[1].ops->open(&f.nic[1], NULL), 0);
+    assert_int_equal(nic_open(&f.nic[1], NULL), 0);
     assert_true(fx_wait_link(&f.nic[0], 2000));
     assert_true(fx_wait_link(&f.nic[1], 2000));
     assert_false(tg3_model_reg(f.m[0], BUFMGR_MODE) & BUFMGR_MODE_ENABLE);

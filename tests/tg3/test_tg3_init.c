@@ -1,5 +1,5 @@
 /*
- * tests/tg3/test_tg3_init.c — drivers/tg3.c against the tg3 model: probe and init of every
+ * tests/tg3/test_tg3_init.c — the tg3 driver against the tg3 model: probe and init of every
  * supported part, what open() leaves in the chip, the MAC address, link up/down and speed,
  * close/reopen, the indirect (config-space) register path, ASF, and clear refusals.
  * Run: `make unit-test` (tests/mk/tg3.mk); TG3_TEST_VERBOSE=1 / TG3_MODEL_VERBOSE=1 for logs.
@@ -145,7 +145,7 @@ static void test_link_follows_cable_and_sets_port_mode(void **state)
     struct fx f;
     struct nic_link l;
     fx_up(&f, 0x1659, 0); /* BCM5721 */
-    assert_int_equal(f.nic[0].ops->link(&f.nic[0], &l), 0);
+    assert_int_equal(nic_link(&f.nic[0], &l), 0);
     assert_true(l.up);
     assert_int_equal(l.speed_mbps, 1000);
     assert_true(l.full_duplex);
@@ -157,7 +157,7 @@ static void test_link_follows_cable_and_sets_port_mode(void **state)
     fx_frames_init(&f.rx[0], 4);
     nic_poll(&f.nic[0], fx_collect, &f.rx[0], 8);
     assert_true(tg3_host_log_contains("link down"));
-    assert_int_equal(f.nic[0].ops->link(&f.nic[0], &l), 0);
+    assert_int_equal(nic_link(&f.nic[0], &l), 0);
     assert_false(l.up);
     /* Sending on a dead wire is an error, not a silent loss. */
     static uint8_t frame[100];
@@ -186,7 +186,7 @@ static void test_100mbps_link_uses_mii_port_mode(void **state)
     fx_config(&c1, 0x1681, 1);
     c0.phy_speed = c1.phy_speed = 100;
     fx_up_cfg(&f, &c0, &c1, 0);
-    assert_int_equal(f.nic[0].ops->link(&f.nic[0], &l), 0);
+    assert_int_equal(nic_link(&f.nic[0], &l), 0);
     assert_int_equal(l.speed_mbps, 100);
     assert_int_equal(tg3_model_reg(f.m[0], MAC_MODE) & MAC_MODE_PORT_MODE_MASK,
                      MAC_MODE_PORT_MODE_MII);
@@ -204,17 +204,17 @@ static void test_close_and_reopen(void **state)
     long ring_pages = tg3_host_pages_outstanding() - f.pages_after_probe;
     assert_true(ring_pages > 0);
     for (int i = 0; i < 2; i++)
-        f.nic[i].ops->close(&f.nic[i]);
+        nic_close(&f.nic[i]);
     assert_int_equal(tg3_host_pages_outstanding(), f.pages_after_probe);
     struct nic_config nc = {.mtu = 9000};
     for (int i = 0; i < 2; i++)
-        assert_int_equal(f.nic[i].ops->open(&f.nic[i], &nc), 0);
+        assert_int_equal(nic_open(&f.nic[i], &nc), 0);
     for (int i = 0; i < 2; i++)
         assert_true(fx_wait_link(&f.nic[i], 2000));
     assert_int_equal(f.nic[0].mtu, 9000);
     exchange_one(&f, 9014);
     /* A second open without close is refused, not a re-init under running DMA. */
-    assert_int_equal(f.nic[0].ops->open(&f.nic[0], &nc), -NIC_EBUSY);
+    assert_int_equal(nic_open(&f.nic[0], &nc), -NIC_EBUSY);
     fx_assert_clean(&f);
     fx_down(&f);
 }
@@ -281,13 +281,13 @@ static void test_jumbo_mtu_refused_where_the_part_has_none(void **state)
         assert_int_equal(fx_probe(&f, 0, &c), 0);
         long pages = tg3_host_pages_outstanding();
         struct nic_config nc = {.mtu = 9000};
-        assert_int_equal(f.nic[0].ops->open(&f.nic[0], &nc), -NIC_EINVAL);
+        assert_int_equal(nic_open(&f.nic[0], &nc), -NIC_EINVAL);
         assert_true(tg3_host_log_contains("mtu 9000 rejected"));
         assert_int_equal(tg3_host_pages_outstanding(), pages);
         nc.mtu = 9001;
         fx_config(&c, 0x1648, 1);
         assert_int_equal(fx_probe(&f, 1, &c), 0);
-        assert_int_equal(f.nic[1].ops->open(&f.nic[1], &nc), -NIC_EINVAL); /* above 9000 */
+        assert_int_equal(nic_open(&f.nic[1], &nc), -NIC_EINVAL); /* above 9000 */
         tg3_host_reset();
     }
 }

@@ -50,7 +50,7 @@ bool fx_wait_link(struct nic *n, unsigned max_ms)
 {
     struct nic_link l = {0};
     for (unsigned ms = 0; ms <= max_ms; ms++) {
-        if (n->ops->link(n, &l) == 0 && l.up) return true;
+        if (nic_link(n, &l) == 0 && l.up) return true;
         tg3_host_advance_us(1000);
     }
     return false;
@@ -66,7 +66,7 @@ void fx_up_cfg(struct fx *f, const struct tg3_model_config *c0, const struct tg3
     assert_int_equal(fx_probe(f, 1, c1), 0);
     f->pages_after_probe = tg3_host_pages_outstanding();
     for (int i = 0; i < 2; i++)
-        assert_int_equal(f->nic[i].ops->open(&f->nic[i], &nc), 0);
+        assert_int_equal(nic_open(&f->nic[i], &nc), 0);
     for (int i = 0; i < 2; i++)
         assert_true(fx_wait_link(&f->nic[i], 2000));
 }
@@ -94,7 +94,7 @@ void fx_assert_clean(const struct fx *f)
 void fx_down(struct fx *f)
 {
     for (int i = 0; i < 2; i++) {
-        if (f->nic[i].ops) f->nic[i].ops->close(&f->nic[i]);
+        if (f->nic[i].ops) nic_close(&f->nic[i]);
         fx_frames_free(&f->rx[i]);
     }
     /* close() gives back every ring and buffer; only what probe() took stays (a NIC is
@@ -136,7 +136,7 @@ unsigned fx_pump(struct fx *f, int node, unsigned want, unsigned max_rounds)
 {
     struct nic *n = &f->nic[node];
     for (unsigned r = 0; r < max_rounds && f->rx[node].count < want; r++) {
-        if (n->ops->poll(n, fx_collect, &f->rx[node], 64) == 0) tg3_host_advance_us(10);
+        if (nic_poll(n, fx_collect, &f->rx[node], 64) == 0) tg3_host_advance_us(10);
     }
     return f->rx[node].count;
 }

@@ -1,6 +1,6 @@
 /*
  * tests/tg3/tg3_fixture.h — what the tg3 tests share: two model NICs back to back, each
- * probed and opened through drivers/tg3.c, plus helpers to send, pump and collect frames and
+ * probed and opened through the tg3 driver, plus helpers to send, pump and collect frames and
  * to assert that the model saw no violation. Used by tests/tg3/test_tg3_*.c (cmocka), run by
  * `make unit-test`.
  */

@@ -1,5 +1,5 @@
 /*
- * tests/tg3/tg3_host.c — the kernel services drivers/tg3.c calls, for host tests: PCI
+ * tests/tg3/tg3_host.c — the kernel services drivers/tg3*.c call, for host tests: PCI
  * configuration access, MMIO and the BAR go to the tg3 model whose device or BAR matches;
  * page_alloc() hands out zeroed, page-aligned host memory and records it as DMA-able;
  * delay_us() advances a virtual clock and lets every model act; kprintf() collects a log.
@@ -141,6 +141,15 @@ static struct tg3_model *by_pci(const struct pci_dev *d)
     abort();
 }
 
+static struct tg3_model *by_ape_bar(volatile void *base)
+{
+    for (unsigned i = 0; i < TG3_HOST_MAX_MODELS; i++)
+        if (models[i] && tg3_model_ape_bar(models[i]) &&
+            tg3_model_ape_bar(models[i]) == (uint64_t)(uintptr_t)base)
+            return models[i];
+    return NULL;
+}
+
 static struct tg3_model *by_bar(volatile void *base)
 {
     for (unsigned i = 0; i < TG3_HOST_MAX_MODELS; i++)
@@ -179,6 +188,10 @@ void pci_write8(const struct pci_dev *d, uint8_t off, uint8_t v)
 uint64_t pci_bar(const struct pci_dev *d, int n, uint64_t *size)
 {
     struct tg3_model *m = by_pci(d);
+    if (n == 2 && tg3_model_ape_bar(m)) { /* the APE's registers */
+        if (size) *size = 0x10000;
+        return tg3_model_ape_bar(m);
+    }
     if (n != 0) {
         if (size) *size = 0;
         return 0;
@@ -197,11 +210,16 @@ void pci_enable_device(const struct pci_dev *d)
 
 uint32_t mmio_read32(volatile void *base, uint32_t off)
 {
-    return tg3_model_mmio_read(by_bar(base), off);
+    struct tg3_model *ape = by_ape_bar(base);
+    return ape ? tg3_model_ape_read(ape, off) : tg3_model_mmio_read(by_bar(base), off);
 }
 void mmio_write32(volatile void *base, uint32_t off, uint32_t v)
 {
-    tg3_model_mmio_write(by_bar(base), off, v);
+    struct tg3_model *ape = by_ape_bar(base);
+    if (ape)
+        tg3_model_ape_write(ape, off, v);
+    else
+        tg3_model_mmio_write(by_bar(base), off, v);
 }
 
 void *page_alloc(size_t npages)

@@ -3,7 +3,9 @@
  * indirect register window, the NIC SRAM window and the config-space mailbox aliases), the
  * register file, the core-clock reset with the bootcode handshake, and the init-order rules.
  * Every rule is stated where it is checked, with its source; docs/tg3.md lists them.
- * The engines are in tg3_model_dma.c, the PHY in tg3_model_phy.c. Run with `make test`.
+ * The engines are in tg3_model_dma.c, the PHY in tg3_model_phy.c, board firmware and state
+ * in tg3_model_board.c, violation records and inspection in tg3_model_inspect.c. Run with
+ * `make test`.
  */
 #include "tg3_model_int.h"
 
@@ -32,64 +34,6 @@ static const struct {
     {0x1680, 0x05761100, 'e'}, {0x1681, 0x05761100, 'e'}, {0x1655, 0x05717200, 'e'},
     {0x1656, 0x05717200, 'e'}, {0x1657, 0x05719001, 'e'}, {0x165f, 0x05720100, 'e'},
 };
-
-/* ------------------------------------------------------------------ violations ---- */
-
-void mdl_violation(struct tg3_model *m, const char *fmt, ...)
-{
-    char msg[sizeof(m->viol[0])];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof(msg), fmt, ap);
-    va_end(ap);
-    m->nviol++;
-    unsigned kept = m->nviol - 1 < M_VIOL_KEPT ? m->nviol - 1 : M_VIOL_KEPT;
-    for (unsigned i = 0; i < kept; i++)
-        if (strcmp(m->viol[i], msg) == 0) return; /* counted, but each message is kept once */
-    if (kept < M_VIOL_KEPT) memcpy(m->viol[kept], msg, sizeof(msg));
-    if (getenv("TG3_MODEL_VERBOSE"))
-        fprintf(stderr, "tg3 model %02x: violation: %s\n", m->pci.dev, msg);
-}
-
-unsigned tg3_model_violations(const struct tg3_model *m)
-{
-    return m->nviol;
-}
-
-const char *tg3_model_violation(const struct tg3_model *m, unsigned i)
-{
-    return i < M_VIOL_KEPT && i < m->nviol && m->viol[i][0] ? m->viol[i] : NULL;
-}
-
-bool tg3_model_violated(const struct tg3_model *m, const char *substring)
-{
-    for (unsigned i = 0; i < M_VIOL_KEPT && m->viol[i][0]; i++)
-        if (strstr(m->viol[i], substring)) return true;
-    return false;
-}
-
-void tg3_model_print_violations(const struct tg3_model *m)
-{
-    for (unsigned i = 0; i < M_VIOL_KEPT && m->viol[i][0]; i++)
-        fprintf(stderr, "  model %02x violation: %s\n", m->pci.dev, m->viol[i]);
-}
-
-const struct tg3_model_stats *tg3_model_stats(const struct tg3_model *m)
-{
-    return &m->st;
-}
-const struct pci_dev *tg3_model_pci(const struct tg3_model *m)
-{
-    return &m->pci;
-}
-uint64_t tg3_model_bar(const struct tg3_model *m)
-{
-    return m->bar;
-}
-bool tg3_model_link_up(const struct tg3_model *m)
-{
-    return m->link;
-}
 
 uint32_t mdl_sram32(const struct tg3_model *m, uint32_t off)
 {
@@ -120,6 +64,27 @@ static uint32_t cfg32(const struct tg3_model *m, unsigned off)
 static void cfg_put(struct tg3_model *m, unsigned off, uint32_t v, unsigned size)
 {
     memcpy(m->cfgspace + off, &v, size);
+}
+
+bool cfg_is_pcie(const struct tg3_model *m)
+{
+    return cfg32(m, M_CAP_PCIE) != 0;
+}
+uint16_t cfg_get16(const struct tg3_model *m, unsigned off)
+{
+    return (uint16_t)(cfg32(m, off) >> ((off & 2) * 8));
+}
+void cfg_set16(struct tg3_model *m, unsigned off, uint16_t v)
+{
+    cfg_put(m, off, v, 2);
+}
+void cfg_set32(struct tg3_model *m, unsigned off, uint32_t v)
+{
+    cfg_put(m, off, v, 4);
+}
+void mdl_sram_put(struct tg3_model *m, uint32_t off, uint32_t v)
+{
+    sram_put(m, off, v);
 }
 
 static void classify(struct tg3_model *m)
@@ -186,6 +151,7 @@ static void bootcode_finish(struct tg3_model *m)
     sram_put(m, M_SRAM_MAC_LO, m->cfg.no_mac_mailbox ? 0 : lo);
     mdl_set_reg(m, M_MAC_ADDR0_HI, hi);
     mdl_set_reg(m, M_MAC_ADDR0_LO, lo);
+    mdl_board_bootcode(m);
 }
 
 static void reset_registers(struct tg3_model *m)
@@ -206,7 +172,7 @@ static void core_reset(struct tg3_model *m)
         mdl_violation(m, "core-clock reset while the read/write DMA engines run "
                          "(Linux stops every block first: tg3_abort_hw)");
     /* Rule: pause ASF firmware first. Source: Linux tg3_stop_fw (FWCMD_NICDRV_PAUSE_FW). */
-    if (m->cfg.asf && !m->asf_paused)
+    if (m->cfg.asf && !m->ape_fw && !m->asf_paused)
         mdl_violation(m, "core-clock reset while ASF firmware runs (Linux pauses it: tg3_stop_fw)");
     /* Rule: sign the firmware mailbox before a reset. Source: Linux/iPXE
      * tg3_write_sig_pre_reset; the bootcode answers with the complement (tg3_poll_fw). */
@@ -217,6 +183,7 @@ static void core_reset(struct tg3_model *m)
                       "(tg3_write_sig_pre_reset): the bootcode will not signal completion",
                       (unsigned)M_FW_MAGIC);
 
+    mdl_board_reset(m);
     reset_registers(m);
     /* The reset clears memory enable and bus mastering in the command register and the
      * host-control word (Linux tg3_chip_reset: "GRC_MISC_CFG core clock reset will clear the
@@ -232,6 +199,7 @@ static void core_reset(struct tg3_model *m)
     m->boot_running = true;
     m->boot_done_ns = now + (m->cfg.fw_boot_us ? m->cfg.fw_boot_us : 2000) * US;
     m->asf_paused = false;
+    mdl_board_after_reset(m);
 }
 
 /* ------------------------------------------------------------------ rules ---- */
@@ -502,6 +470,7 @@ static uint32_t reg_read(struct tg3_model *m, uint32_t off, bool mmio)
         return sram_read(m, (cfg32(m, M_CFG_MEMWIN_BASE) & ~0x7fffu) + (off - 0x8000));
     }
     uint32_t v = mdl_reg(m, off);
+    if (mdl_board_read(m, off, &v)) return v;
     switch (off) {
     case M_RCVLPC_NO_BD:
     case M_RCVLPC_DISCARDS:
@@ -542,6 +511,7 @@ static void reg_write(struct tg3_model *m, uint32_t off, uint32_t v, bool mmio)
         }
     }
     if (off < 0x100) {
+        mdl_board_write(m, off, v);
         cfg_store(m, off, v, 4);
         return;
     }
@@ -559,6 +529,7 @@ static void reg_write(struct tg3_model *m, uint32_t off, uint32_t v, bool mmio)
     }
     /* Rule: host coalescing is programmed while stopped. Source: Linux tg3_reset_hw clears
      * HOSTCC_MODE and waits for ENABLE to drop before writing its parameters. */
+    if (mdl_board_write(m, off, v)) return;
     if (hostcc_param(off) && mdl_on(m, M_HOSTCC_MODE))
         mdl_violation(m, "host coalescing register %#x written while the engine runs",
                       (unsigned)off);
@@ -623,6 +594,8 @@ static uint32_t cfg_writable(const struct tg3_model *m, unsigned dword)
     case M_CAP_PCIX:
         return m->pcix_bus ? 0xffff0000 : 0;
     case M_CAP_PCIE + 8:
+        return cfg32(m, M_CAP_PCIE) ? 0x0000ffff : 0;
+    case M_CAP_PCIE + 0x10: /* link control */
         return cfg32(m, M_CAP_PCIE) ? 0x0000ffff : 0;
     default:
         return 0;
@@ -695,6 +668,7 @@ void tg3_model_cfg_write(struct tg3_model *m, unsigned off, uint32_t v, unsigned
             mbox_write(m, dword == M_CFG_STD_PROD_ALIAS ? M_MB_STD_PROD : M_MB_RET_CONS, v);
         return;
     }
+    if ((off & 0xfc) == M_CFG_DMA_RW_CTRL && size == 4) mdl_board_write(m, off, v);
     cfg_store(m, off, v, size);
 }
 
@@ -736,6 +710,7 @@ void tg3_model_tick(struct tg3_model *m)
     uint64_t now = tg3_host_now_ns();
     if (m->in_reset && now >= m->reset_ns + RESET_QUIET_NS) m->in_reset = false;
     if (m->boot_running && now >= m->boot_done_ns) bootcode_finish(m);
+    mdl_board_tick(m);
     mdl_phy_tick(m);
     mdl_engines_tick(m);
 }
@@ -772,6 +747,7 @@ struct tg3_model *tg3_model_create(const struct tg3_model_config *cfg, uint8_t p
     /* Power-on: bootcode done (its answer from that boot still in the mailbox), the memory
      * arbiter on, PHY linked up as soon as a cable and a peer are there. */
     reset_registers(m);
+    mdl_board_power_on(m);
     m->boot_answers = true;
     bootcode_finish(m);
     mdl_set_reg(m, M_MEMARB_MODE, M_ENABLE);

@@ -1,6 +1,6 @@
 /*
  * tests/tg3/tg3_model.h — a register-level model of a Broadcom NetXtreme (tg3) NIC for host
- * tests of drivers/tg3.c: PCI config space with the indirect register and SRAM windows, the
+ * tests of drivers/tg3*.c: PCI config space with the indirect register and SRAM windows, the
  * register file and mailboxes, NIC SRAM, the bootcode's reset handshake, the engine blocks,
  * DMA of descriptors, frames and the status block into host memory, a PHY behind MAC_MI_COM,
  * and a wire to a second model (two NICs back to back).
@@ -32,6 +32,12 @@ struct tg3_model_config {
     unsigned rx_fifo_frames; /* frames the chip can hold without host buffers (default 8) */
     unsigned fw_boot_us;     /* bootcode run time after a reset (default 2000) */
     unsigned autoneg_us;     /* autonegotiation time (default 50000) */
+    /* Board features (tests/tg3/tg3_model_board.c; each enforces rules, docs/tg3.md). */
+    bool lom;             /* LAN-on-motherboard: EEPROM write-protected, bootcode owns GPIOs */
+    bool no_ape_fw;       /* APE parts: no APE firmware running (default: it runs) */
+    uint8_t port;         /* 5717/5719/5720: port number in CPMU status (PHY address - 1) */
+    unsigned led_mode;    /* SRAM LED mode: 0 = PHY_1 (default), 1 = MAC, 2 = PHY_2 */
+    uint32_t rx_err_bits; /* extra bits the chip sets in every receive descriptor's error word */
 };
 
 /* Counters the tests read. */
@@ -69,9 +75,16 @@ void tg3_model_mmio_write(struct tg3_model *m, uint32_t off, uint32_t v);
 /* Let virtual time act: bootcode, autonegotiation, coalescing timers. */
 void tg3_model_tick(struct tg3_model *m);
 
+/* The APE register BAR (BAR 2) of parts with an APE; 0 without. */
+uint64_t tg3_model_ape_bar(const struct tg3_model *m);
+uint32_t tg3_model_ape_read(struct tg3_model *m, uint32_t off);
+void tg3_model_ape_write(struct tg3_model *m, uint32_t off, uint32_t v);
+/* A DMA error: the write-DMA engine disables itself, as the chip's does. */
+void tg3_model_kill_wdma(struct tg3_model *m);
+
 /* Inspection. */
 unsigned tg3_model_violations(const struct tg3_model *m);
-const char *tg3_model_violation(const struct tg3_model *m, unsigned i); /* first 64 kept */
+const char *tg3_model_violation(const struct tg3_model *m, unsigned i); /* first 128 kept */
 bool tg3_model_violated(const struct tg3_model *m, const char *substring);
 void tg3_model_print_violations(const struct tg3_model *m);
 const struct tg3_model_stats *tg3_model_stats(const struct tg3_model *m);

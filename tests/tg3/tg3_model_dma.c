@@ -270,6 +270,7 @@ void mdl_tx_run(struct tg3_model *m)
             mdl_violation(m, "%zu-byte frame on a part without jumbo frames", total);
             continue;
         }
+        if (!mdl_board_tx_frame(m)) return;
         wire_send(m, frame, total); /* as given: padding runts is the driver's job */
     }
     mdl_hostcc(m, false);
@@ -439,7 +440,7 @@ void mdl_rx_drain(struct tg3_model *m)
                            index << 16 | (uint32_t)f->len,
                            M_RXD_END | (jumbo ? M_RXD_JUMBO : 0),
                            0,
-                           0,
+                           m->cfg.rx_err_bits,
                            0,
                            bd[7]};
         uint64_t rring = addr64(rhi, rlo);

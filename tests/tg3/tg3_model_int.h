@@ -13,7 +13,7 @@
 #define M_REGS_BYTES 0x8000
 #define M_SRAM_BYTES 0x20000
 #define M_FRAME_MAX  9600 /* largest frame the model carries, FCS included */
-#define M_VIOL_KEPT  64
+#define M_VIOL_KEPT  128
 
 struct m_frame {
     size_t len;
@@ -63,8 +63,23 @@ struct tg3_model {
     uint64_t hcc_deadline_ns, stats_next_ns;
     uint32_t status_tag;
 
+    /* Board state (tg3_model_board.c). */
+    bool has_ape, ape_fw, nvram, pcie_pre5717, rdma_stale, phy_was_reset, asf_handshake;
+    bool ber_bug, jitter_bug, is_5720_class, tx_enabled, boot_slow;
+    uint32_t ape[0x10000 / 4];
+    uint64_t ape_bar, last_alive_ns;
+    uint32_t keep_oride, keep_oride_en;
+    uint32_t boot_gpio, boot_dma_rw, boot_rsrvctrl, tx_frames_dma;
+    uint16_t auxctl[8], aux_rdsel, dsp_addr;
+    struct {
+        uint16_t addr, val;
+    } dsp[16];
+    unsigned ndsp;
+    uint16_t chan_buf[4][6]; /* 5703/4/5 DSP channel test patterns */
+    unsigned chan_mode, chan_idx, chan_tested, chan_cleared;
+
     struct tg3_model_stats st;
-    unsigned nviol;
+    unsigned nviol, nkept; /* violations counted; distinct messages kept */
     char viol[M_VIOL_KEPT][200];
 };
 
@@ -82,6 +97,24 @@ static inline bool mdl_on(const struct tg3_model *m, uint32_t mode_reg)
     return (m->regs[mode_reg / 4] & M_ENABLE) != 0;
 }
 uint32_t mdl_sram32(const struct tg3_model *m, uint32_t off);
+void mdl_sram_put(struct tg3_model *m, uint32_t off, uint32_t v);
+bool cfg_is_pcie(const struct tg3_model *m);
+uint16_t cfg_get16(const struct tg3_model *m, unsigned off);
+void cfg_set16(struct tg3_model *m, unsigned off, uint16_t v);
+void cfg_set32(struct tg3_model *m, unsigned off, uint32_t v);
+
+/* Board features and their rules (tg3_model_board.c). */
+void mdl_board_power_on(struct tg3_model *m);
+void mdl_board_bootcode(struct tg3_model *m);
+void mdl_board_reset(struct tg3_model *m); /* rules checked at the core reset */
+void mdl_board_after_reset(struct tg3_model *m);
+bool mdl_board_write(struct tg3_model *m, uint32_t off, uint32_t v); /* true: handled */
+bool mdl_board_read(struct tg3_model *m, uint32_t off, uint32_t *v);
+bool mdl_board_tx_frame(struct tg3_model *m); /* false: the frame stalls */
+void mdl_board_link_up(struct tg3_model *m);  /* PHY settings checked at link-up */
+bool mdl_board_mi_ok(struct tg3_model *m, unsigned addr);
+void mdl_board_tick(struct tg3_model *m);
+uint16_t mdl_dsp(const struct tg3_model *m, uint16_t addr);
 
 /* PHY (tg3_model_phy.c). */
 void mdl_phy_power_on(struct tg3_model *m);

@@ -8,6 +8,8 @@
  */
 #include "tg3_model_int.h"
 
+#include <string.h>
+
 #define BMCR           0x00
 #define BMSR           0x01
 #define LPA            0x05
@@ -15,6 +17,10 @@
 #define CTRL1000       0x09
 #define AUX_STAT       0x19
 #define ISTAT          0x1a
+#define AUX_CTRL       0x18
+#define DSP_ADDR       0x17
+#define DSP_RW         0x15
+#define DSP_CTRL       0x16
 #define BMCR_RESET     0x8000
 #define BMCR_ANENABLE  0x1000
 #define BMCR_PDOWN     0x0800
@@ -88,6 +94,16 @@ static uint16_t phy_read(struct tg3_model *m, unsigned reg)
         return m->link && mdl_link_speed(m) == 1000 ? 0x3c00 : 0;
     case AUX_STAT:
         return aux_stat(m);
+    case AUX_CTRL:
+        return m->auxctl[m->aux_rdsel & 7];
+    case DSP_RW:
+        if (m->chan_mode == 2) {
+            unsigned i = m->chan_idx < 5 ? m->chan_idx++ : 5;
+            return m->chan_buf[(m->dsp_addr >> 13) & 3][i];
+        }
+        return mdl_dsp(m, m->dsp_addr);
+    case DSP_CTRL:
+        return m->phy[DSP_CTRL] & ~0x1000; /* macros finish at once */
     case ISTAT:
         v = m->phy[ISTAT];
         m->phy[ISTAT] = 0; /* clear on read */
@@ -102,6 +118,10 @@ static void phy_write(struct tg3_model *m, unsigned reg, uint16_t v)
     if (reg == BMCR) {
         if (v & BMCR_RESET) {
             phy_defaults(m); /* the reset bit clears itself when done */
+            m->phy_was_reset = true;
+            memset(m->auxctl, 0, sizeof(m->auxctl));
+            m->ndsp = 0;
+            m->chan_mode = m->chan_tested = m->chan_cleared = 0;
             restart_autoneg(m);
             return;
         }
@@ -114,6 +134,66 @@ static void phy_write(struct tg3_model *m, unsigned reg, uint16_t v)
         return;
     }
     if (reg == ISTAT || reg == BMSR || reg == AUX_STAT) return; /* read-only */
+    if (reg == AUX_CTRL) { /* shadowed by the low 3 bits (Linux tg3_phy_auxctl_*) */
+        unsigned sel = v & 7;
+        if (sel == 7 && !(v & 0x8000)) {
+            m->aux_rdsel = (v >> 12) & 7; /* a read select */
+            return;
+        }
+        m->auxctl[sel] = v & ~0x8007u;
+        return;
+    }
+    if (reg == DSP_ADDR) {
+        m->dsp_addr = v;
+        if ((v & 0x1fff) != 0x0200) m->chan_mode = 0;
+        return;
+    }
+    if (reg == DSP_CTRL) {
+        /* The 5703/4/5 channel test (Linux tg3_phy_write_and_check_testpat): 0x0002 starts
+         * writing a channel's pattern, 0x0202 commits it, 0x0802 starts reading it back. */
+        unsigned chan = (m->dsp_addr >> 13) & 3, bit = 1u << chan;
+        bool chan_addr = (m->dsp_addr & 0x1fff) == 0x0200;
+        m->phy[DSP_CTRL] = v;
+        if (chan_addr && v == 0x0002) {
+            m->chan_mode = 1;
+            m->chan_idx = 0;
+        } else if (chan_addr && v == 0x0202 && m->chan_mode == 1) {
+            bool zero = true;
+            for (unsigned i = 0; i < 6; i++)
+                zero = zero && !m->chan_buf[chan][i];
+            if (!zero) m->chan_tested |= bit;
+            if (zero && (m->chan_tested & bit)) m->chan_cleared |= bit;
+            m->chan_mode = 0;
+        } else if (chan_addr && v == 0x0802) {
+            m->chan_mode = 2;
+            m->chan_idx = 0;
+        }
+        return;
+    }
+    if (reg == DSP_RW && m->chan_mode == 1) {
+        if (!(m->auxctl[0] & 0x0800)) {
+            mdl_violation(m, "PHY DSP write with the DSP clock off: lost");
+            return;
+        }
+        if (m->chan_idx < 6) m->chan_buf[(m->dsp_addr >> 13) & 3][m->chan_idx++] = v;
+        return;
+    }
+    if (reg == DSP_RW) {
+        /* Rule: DSP writes need the DSP clock (AUX_CTRL SMDSP_ENA); Linux turns it on around
+         * them (tg3_phy_toggle_auxctl_smdsp). Without it the write is lost. */
+        if (!(m->auxctl[0] & 0x0800)) {
+            mdl_violation(m, "PHY DSP write with the DSP clock off: lost");
+            return;
+        }
+        unsigned i = 0;
+        while (i < m->ndsp && m->dsp[i].addr != m->dsp_addr)
+            i++;
+        if (i == sizeof(m->dsp) / sizeof(m->dsp[0])) return;
+        if (i == m->ndsp) m->ndsp++;
+        m->dsp[i].addr = m->dsp_addr;
+        m->dsp[i].val = v;
+        return;
+    }
     m->phy[reg & 31] = v;
 }
 
@@ -126,7 +206,7 @@ uint32_t mdl_mi_com(struct tg3_model *m, uint32_t v)
         mdl_violation(m, "MAC_MI_COM used while the MAC auto-polls the PHY");
     unsigned addr = (v >> 21) & 0x1f, reg = (v >> 16) & 0x1f;
     uint32_t out = v & ~(uint32_t)(M_MI_START_BUSY | 0xffff);
-    if (addr != m->phy_addr)
+    if (!mdl_board_mi_ok(m, addr) || addr != m->phy_addr)
         return out | M_MI_READ_FAILED | 0xffff; /* nobody answers: the bus floats high */
     if (v & M_MI_CMD_READ) return out | phy_read(m, reg);
     if (v & M_MI_CMD_WRITE) phy_write(m, reg, (uint16_t)v);
@@ -144,6 +224,7 @@ void mdl_phy_tick(struct tg3_model *m)
     bool up = m->cable && m->peer && m->peer->cable && phy_ready(m, now) && phy_ready(m->peer, now);
     if (up == m->link) return;
     m->link = up;
+    if (up) mdl_board_link_up(m);
     if (!up) m->bmsr_link_latched = false;
     m->phy[ISTAT] |= 0x0002; /* link changed */
     /* The MAC notices through its MI status attention, then raises the link event the

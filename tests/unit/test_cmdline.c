@@ -98,10 +98,41 @@ static void limits_are_reported_not_overrun(void **state)
     assert_int_equal(c.nkeys, CMDLINE_MAX_KEYS);
 }
 
+/* Job ids use all 64 bits; timeouts are range-checked; a key is exactly 32 hex digits. */
+static void full_width_ranges_and_keys(void **state)
+{
+    (void)state;
+    cmdline_parse(
+        &c,
+        "job=0xfedcba9876543210 big=18446744073709551616 t=-5 u=86401 v=7 "
+        "key=000102030405060708090a0b0c0d0e0f short=0102 bad=zz02030405060708090a0b0c0d0e0f0",
+        "x");
+    uint64_t u = 0;
+    assert_int_equal(cmdline_get_u64(&c, "job", &u), 1);
+    assert_true(u == 0xfedcba9876543210ull);
+    assert_int_equal(cmdline_get_u64(&c, "big", &u), -1);
+    assert_int_equal(cmdline_get_u64(&c, "none", &u), 0);
+    int64_t v = 0;
+    assert_int_equal(cmdline_get_range(&c, "t", 10, 1, 86400, &v), -1);
+    assert_int_equal(cmdline_get_range(&c, "u", 10, 1, 86400, &v), -1);
+    assert_int_equal(cmdline_get_range(&c, "v", 10, 1, 86400, &v), 0);
+    assert_int_equal(v, 7);
+    assert_int_equal(cmdline_get_range(&c, "none", 10, 1, 86400, &v), 0);
+    assert_int_equal(v, 10);
+    uint8_t k[16];
+    assert_int_equal(cmdline_get_hex(&c, "key", k, 16), 1);
+    assert_int_equal(k[0], 0);
+    assert_int_equal(k[15], 15);
+    assert_int_equal(cmdline_get_hex(&c, "short", k, 16), -1);
+    assert_int_equal(cmdline_get_hex(&c, "bad", k, 16), -1);
+    assert_int_equal(cmdline_get_hex(&c, "none", k, 16), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(skips_image_path_and_splits_keys_and_argv),
+        cmocka_unit_test(full_width_ranges_and_keys),
         cmocka_unit_test(first_word_kept_when_it_is_a_key),
         cmocka_unit_test(empty_and_null_lines),
         cmocka_unit_test(quotes_group_words),

@@ -1,8 +1,9 @@
 /*
- * apps/linktest/frames.c — build and check linktest frames (format in frames.h).
- * Exercised by tests/qemu/30-linktest.sh through scripts/porto-run.
+ * common/frames.c — build and check linktest frames (format in frames.h). Shared by
+ * apps/linktest and the tg3 host tests (tests/tg3/test_tg3_traffic.c); exercised by
+ * tests/qemu/30-linktest.sh through scripts/porto-run.
  */
-#include "frames.h"
+#include "common/frames.h"
 
 #include <string.h>
 

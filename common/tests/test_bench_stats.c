@@ -1,7 +1,8 @@
 /*
- * apps/pingpong/tests/test_stats.c — host unit tests (cmocka) of the benchmarks' pure helpers
- * in apps/pingpong/stats.h: summaries, the size ladder, sample budgets, byte-count parsing and
- * the derived GAMMA metrics. Run: `make unit-test` (build/host/apps/pingpong/tests/test_stats).
+ * common/tests/test_bench_stats.c — host unit tests (cmocka) of the benchmark methodology in
+ * common/bench_stats.c, which Porto's benchmarks and the Linux peer both use: summaries (TSC
+ * ticks on Porto, nanoseconds on Linux), the size ladder, sample budgets, byte-count parsing
+ * and the derived GAMMA metrics. Run: `make unit-test` (build/host/common/tests/test_bench_stats).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -9,7 +10,7 @@
 
 #include <cmocka.h>
 
-#include "apps/pingpong/stats.h"
+#include "common/bench_stats.h"
 
 static void summary_of_odd_count(void **state)
 {
@@ -23,6 +24,22 @@ static void summary_of_odd_count(void **state)
     assert_true(s.p99_us == 25.0); /* nearest rank of 5 samples: the largest */
     assert_true(s.mean_us == 15.0);
     assert_int_equal(t[0], 10); /* sorted in place */
+}
+
+static void summary_of_nanosecond_round_trips(void **state)
+{
+    (void)state;
+    /* How the Linux peer samples: nanoseconds of round trip, halved. */
+    uint64_t rtt[] = {9000, 2000, 4000, 6000};
+    struct bench_summary s = bench_summarize(rtt, 4, 1000000000u, 2);
+    assert_true(s.min_us == 1.0);
+    assert_true(s.median_us == 2.5); /* (4000 + 6000) / 2 / 2 / 1000 */
+    assert_true(s.p99_us == 4.5);
+    uint64_t big[1000];
+    for (int i = 0; i < 1000; i++)
+        big[i] = (uint64_t)(1000 - i) * 2000; /* half RTTs 1..1000 us, reversed */
+    s = bench_summarize(big, 1000, 1000000000u, 2);
+    assert_true(s.p99_us == 990.0);
 }
 
 static void summary_of_even_count_and_p99(void **state)
@@ -145,6 +162,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(summary_of_odd_count),
+        cmocka_unit_test(summary_of_nanosecond_round_trips),
         cmocka_unit_test(summary_of_even_count_and_p99),
         cmocka_unit_test(summary_of_nothing),
         cmocka_unit_test(ladder_with_zero_to_4m),

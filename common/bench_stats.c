@@ -1,26 +1,11 @@
 /*
- * apps/pingpong/stats.h — the benchmarks' pure helpers, shared by apps/pingpong and
- * apps/collbench (header-only, because each app image links only its own directory):
- * summaries of timing samples (median, min, nearest-rank p99), the message-size ladder
- * 0, 1, 2, 4, ..., the per-size sample count under a byte budget, byte counts with K/M/G
- * suffixes, and the derived ping-pong metrics (asymptotic bandwidth, its fit, half-power point).
- * Host test: `make unit-test` (apps/pingpong/tests/test_stats.c).
+ * common/bench_stats.c — the benchmark methodology (declared and described in bench_stats.h).
  */
-#ifndef PORTO_BENCH_STATS_H
-#define PORTO_BENCH_STATS_H
+#include "common/bench_stats.h"
 
-#include <stddef.h>
-#include <stdint.h>
 #include <stdlib.h>
 
-/* One size's distribution, in microseconds of whatever was sampled (half round trips for
- * ping-pong, whole operations for collectives). */
-struct bench_summary {
-    double median_us, min_us, p99_us, mean_us;
-    size_t n;
-};
-
-static inline int bench_cmp_u64(const void *a, const void *b)
+static int cmp_u64(const void *a, const void *b)
 {
     uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
     return (x > y) - (x < y);
@@ -28,12 +13,11 @@ static inline int bench_cmp_u64(const void *a, const void *b)
 
 /* Sorts `ticks` in place; `divisor` turns a sample into what is reported (2 for a half round
  * trip, 1 for a whole operation); `hz` is the tick rate. */
-static inline struct bench_summary bench_summarize(uint64_t *ticks, size_t n, uint64_t hz,
-                                                   unsigned divisor)
+struct bench_summary bench_summarize(uint64_t *ticks, size_t n, uint64_t hz, unsigned divisor)
 {
     struct bench_summary s = {0, 0, 0, 0, n};
     if (n == 0 || hz == 0 || divisor == 0) return s;
-    qsort(ticks, n, sizeof ticks[0], bench_cmp_u64);
+    qsort(ticks, n, sizeof ticks[0], cmp_u64);
     double scale = 1e6 / (double)hz / (double)divisor;
     s.min_us = (double)ticks[0] * scale;
     if (n % 2)
@@ -52,8 +36,7 @@ static inline struct bench_summary bench_summarize(uint64_t *ticks, size_t n, ui
 
 /* 0 (when `with_zero`), then the powers of two from min_size up to max_size, then max_size
  * itself when it is not a power of two. Returns how many sizes were written (at most cap). */
-static inline size_t bench_size_list(size_t min_size, size_t max_size, int with_zero, size_t *sizes,
-                                     size_t cap)
+size_t bench_size_list(size_t min_size, size_t max_size, int with_zero, size_t *sizes, size_t cap)
 {
     size_t n = 0;
     if (with_zero && n < cap) sizes[n++] = 0;
@@ -68,8 +51,7 @@ static inline size_t bench_size_list(size_t min_size, size_t max_size, int with_
 
 /* `samples` measurements, unless that would move more than `budget` bytes: then as many as
  * fit, but never fewer than `floor` (the largest sizes still get a distribution). */
-static inline size_t bench_samples_for_size(size_t size, size_t samples, uint64_t budget,
-                                            size_t floor)
+size_t bench_samples_for_size(size_t size, size_t samples, uint64_t budget, size_t floor)
 {
     if (size == 0 || (uint64_t)size * samples <= budget) return samples;
     uint64_t fit = budget / size;
@@ -78,7 +60,7 @@ static inline size_t bench_samples_for_size(size_t size, size_t samples, uint64_
 }
 
 /* "4096", "64K", "4M", "1G" (powers of 1024). 0 on success, -1 on anything else. */
-static inline int bench_parse_bytes(const char *s, uint64_t *out)
+int bench_parse_bytes(const char *s, uint64_t *out)
 {
     if (!s || *s < '0' || *s > '9') return -1;
     uint64_t v = 0;
@@ -99,23 +81,12 @@ static inline int bench_parse_bytes(const char *s, uint64_t *out)
     return 0;
 }
 
-/* Derived ping-pong metrics over sizes[0..n-1] (ascending) and their half round trips d_us[]
- * (message delay D(S)). Throughput T(S) = S / D(S) in MB/s (10^6 bytes per second).
- *   bw_mbps:      asymptotic bandwidth B, T at the largest size;
- *   bw_fit_mbps:  (Smax - Smin) / (D(Smax) - D(Smin)), the slope of the delay line;
- *   half_power:   smallest S with T(S) >= B/2 (0 when no size reaches it);
- *   latency_us:   D of the smallest size (D(0) when the ladder starts at 0). */
-struct bench_derived {
-    double latency_us, bw_mbps, bw_fit_mbps;
-    size_t half_power;
-};
-
-static inline double bench_mbps(size_t size, double delay_us)
+double bench_mbps(size_t size, double delay_us)
 {
     return delay_us > 0 ? (double)size / delay_us : 0.0; /* bytes per us = 10^6 bytes per s */
 }
 
-static inline struct bench_derived bench_derive(const size_t *sizes, const double *d_us, size_t n)
+struct bench_derived bench_derive(const size_t *sizes, const double *d_us, size_t n)
 {
     struct bench_derived r = {0, 0, 0, 0};
     if (n == 0) return r;
@@ -131,5 +102,3 @@ static inline struct bench_derived bench_derive(const size_t *sizes, const doubl
     }
     return r;
 }
-
-#endif

@@ -1,6 +1,7 @@
 /*
- * apps/linktest/frames.h — linktest's wire format (EtherType 0x88B6, distinct from the
- * messaging engine's 0x88B5) and the payload pattern every data frame carries.
+ * common/frames.h — the test frames of apps/linktest and the tg3 host tests: linktest's wire format
+ * (EtherType 0x88B6, distinct from the messaging engine's 0x88B5) and the payload pattern every
+ * data frame carries.
  *
  * Frame: Ethernet header (14), struct lt_hdr (32), then
  *   DATA: bytes of the pattern tape from tape_off (a function of src, dst and seq);
@@ -8,8 +9,8 @@
  * Addresses follow scripts/porto-run: rank r has MAC 52:54:00:50:00:<r+1>.
  * Exercised by `scripts/porto-run -n 4 build/linktest.elf` (tests/qemu/30-linktest.sh).
  */
-#ifndef LINKTEST_FRAMES_H
-#define LINKTEST_FRAMES_H
+#ifndef PORTO_COMMON_FRAMES_H
+#define PORTO_COMMON_FRAMES_H
 
 #include <stdbool.h>
 #include <stddef.h>
