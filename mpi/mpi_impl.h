@@ -23,9 +23,9 @@
 #include "mpi.h"
 #include "net/ap.h"
 
-/* Ports of the engine that libmpi owns (apps linked with libmpi keep to 0..39). */
-#define MPI_PORT_EAGER0 40 /* eager/control ports, a sender uses them in turn */
-#define MPI_EAGER_PORTS 8
+/* Ports of the engine that libmpi owns (apps linked with libmpi keep to 0..31). */
+#define MPI_PORT_EAGER0 32 /* eager/control ports, a sender uses them in turn */
+#define MPI_EAGER_PORTS 16
 #define MPI_PORT_LAND0  48 /* rendezvous landing ports, one per receive in progress */
 #define MPI_LAND_PORTS  14 /* 48..61; the job layer keeps 62 and 63 */
 
@@ -142,6 +142,7 @@ struct mpi_msg {
 struct mpi_pool_ent {
     struct ap_req ar;
     bool busy;
+    int dst; /* world rank it went to (in-flight count per destination) */
     unsigned char buf[MPI_HDR + MPI_EAGER_MAX];
 };
 
@@ -156,7 +157,8 @@ struct mpi_proc {
     int rank, size; /* in MPI_COMM_WORLD */
     unsigned char *eager_mem;
     size_t eager_slot;
-    unsigned *tx_turn; /* per destination: next eager port */
+    unsigned *tx_turn;  /* per destination: next eager port */
+    unsigned *inflight; /* per destination: eager messages not yet acknowledged */
     struct mpi_pool_ent *pool;
     unsigned pool_next;
     /* Landing ports: who uses each (NULL = free). */

@@ -20,12 +20,37 @@ static int eager_port(struct mpi_proc *p, int world)
     return MPI_PORT_EAGER0 + (int)(p->tx_turn[world]++ % MPI_EAGER_PORTS);
 }
 
-/* A free bounce buffer (waits for the oldest one if all are in flight). */
-static struct mpi_pool_ent *pool_get(struct mpi_proc *p)
+static void pool_done(struct mpi_proc *p, struct mpi_pool_ent *e)
+{
+    e->busy = false;
+    p->inflight[e->dst]--;
+}
+
+/* Bounce buffers whose send the engine finished become free. */
+static void pool_reap(struct mpi_proc *p)
 {
     for (unsigned k = 0; k < MPI_POOL; k++) {
+        struct mpi_pool_ent *e = &p->pool[k];
+        if (e->busy && e->ar.status != AP_PENDING) pool_done(p, e);
+    }
+}
+
+/* A free bounce buffer for a message to `dst` (waits for the oldest one if all are in
+ * flight). At most MPI_EAGER_PORTS messages to one destination are unacknowledged: an ACK
+ * comes after the receiver's handler emptied the slot, so the next message to each eager port
+ * finds its slot free and is never refused (a refusal costs a retransmission timeout). */
+static struct mpi_pool_ent *pool_get(struct mpi_proc *p, int dst)
+{
+    if (p->inflight[dst] >= MPI_EAGER_PORTS) {
+        pool_reap(p);
+        while (p->inflight[dst] >= MPI_EAGER_PORTS) {
+            if (ap_poll(p->ap) == 0) mpi_platform_idle();
+            pool_reap(p);
+        }
+    }
+    for (unsigned k = 0; k < MPI_POOL; k++) {
         struct mpi_pool_ent *e = &p->pool[(p->pool_next + k) % MPI_POOL];
-        if (e->busy && e->ar.status != AP_PENDING) e->busy = false;
+        if (e->busy && e->ar.status != AP_PENDING) pool_done(p, e);
         if (!e->busy) {
             p->pool_next = (p->pool_next + k + 1) % MPI_POOL;
             return e;
@@ -33,7 +58,7 @@ static struct mpi_pool_ent *pool_get(struct mpi_proc *p)
     }
     struct mpi_pool_ent *e = &p->pool[p->pool_next];
     ap_wait(p->ap, &e->ar);
-    e->busy = false;
+    pool_done(p, e);
     p->pool_next = (p->pool_next + 1) % MPI_POOL;
     return e;
 }
@@ -42,7 +67,7 @@ static struct mpi_pool_ent *pool_get(struct mpi_proc *p)
 static int send_ctl(struct mpi_proc *p, int world, const struct mpi_hdr *h, const void *payload,
                     size_t len, const struct mpi_dtype *t, int count)
 {
-    struct mpi_pool_ent *e = pool_get(p);
+    struct mpi_pool_ent *e = pool_get(p, world);
     memcpy(e->buf, h, MPI_HDR);
     if (t)
         mpi_pack_bytes(payload, count, t, e->buf + MPI_HDR);
@@ -51,6 +76,8 @@ static int send_ctl(struct mpi_proc *p, int world, const struct mpi_hdr *h, cons
     int rc = ap_isend_fc(p->ap, &e->ar, world, eager_port(p, world), e->buf, MPI_HDR + len);
     if (rc < 0) return MPI_ERR_OTHER;
     e->busy = true;
+    e->dst = world;
+    p->inflight[world]++;
     return MPI_SUCCESS;
 }
 
@@ -103,12 +130,16 @@ int mpi_start_send(struct mpi_req *r)
     r->hdr = h;
     r->rs = RS_WAIT_CTS;
     mpi_act_add(r);
-    if (ap_isend_fc(p->ap, &r->ar_hdr, r->world, eager_port(p, r->world), &r->hdr, MPI_HDR) < 0) {
-        r->err = MPI_ERR_OTHER;
+    /* From a bounce buffer like every eager-port message: it counts against the
+     * destination's in-flight limit. A peer that dies before answering fails the send
+     * (mpi_req_update). */
+    int rc = send_ctl(p, r->world, &h, NULL, 0, NULL, 0);
+    if (rc) {
+        r->err = rc;
+        r->rs = RS_IDLE;
         mpi_req_complete(r);
         return r->err;
     }
-    r->ar_hdr_busy = true;
     return MPI_SUCCESS;
 }
 
@@ -260,6 +291,19 @@ void mpi_req_update(struct mpi_req *r)
             mpi_req_complete(r);
         }
     }
+    /* The engine declared the peer dead: no CTS or data will come (a put in flight fails
+     * by itself; a receive waiting for a port finds out when it answers). */
+    if ((r->rs == RS_WAIT_CTS || r->rs == RS_LANDING) && !ap_peer_alive(p->ap, r->world)) {
+        r->err = MPI_ERR_OTHER;
+        if (r->rs == RS_LANDING) {
+            ap_port_close(p->ap, MPI_PORT_LAND0 + r->land);
+            p->land_owner[r->land] = NULL;
+            r->land = -1;
+        }
+        r->rs = RS_IDLE;
+        mpi_req_complete(r);
+        return;
+    }
     if (r->rs == RS_LANDING) {
         int port = MPI_PORT_LAND0 + r->land;
         if (ap_port_deliveries(p->ap, port) == r->land_base) return;
@@ -281,10 +325,11 @@ int mpi_proto_open(struct mpi_proc *p)
 {
     p->pool = calloc(MPI_POOL, sizeof *p->pool);
     p->tx_turn = calloc((size_t)p->size, sizeof *p->tx_turn);
+    p->inflight = calloc((size_t)p->size, sizeof *p->inflight);
     p->eager_slot = MPI_HDR + MPI_EAGER_MAX;
     size_t per_port = p->eager_slot * (size_t)p->size;
     p->eager_mem = malloc(per_port * MPI_EAGER_PORTS);
-    if (!p->pool || !p->tx_turn || !p->eager_mem) return MPI_ERR_NO_MEM;
+    if (!p->pool || !p->tx_turn || !p->inflight || !p->eager_mem) return MPI_ERR_NO_MEM;
     for (int k = 0; k < MPI_EAGER_PORTS; k++)
         if (ap_port_open(p->ap, MPI_PORT_EAGER0 + k, p->eager_mem + per_port * (size_t)k, per_port,
                          mpi_on_eager, NULL, AP_PORT_SLOTS | AP_PORT_LAZYACK) < 0)
@@ -302,8 +347,10 @@ void mpi_proto_close(struct mpi_proc *p)
             ap_port_close(p->ap, MPI_PORT_EAGER0 + k);
     free(p->pool);
     free(p->tx_turn);
+    free(p->inflight);
     free(p->eager_mem);
     p->pool = NULL;
     p->tx_turn = NULL;
+    p->inflight = NULL;
     p->eager_mem = NULL;
 }

@@ -20,7 +20,7 @@
 #include "net/ap.h"
 #include "porto.h"
 
-#define REF_PORT  5 /* the engine reference's ping-pong port (libmpi keeps 40..61) */
+#define REF_PORT  5 /* the engine reference's ping-pong port (libmpi keeps 32..61) */
 #define MAX_SIZES 40
 
 struct opts {
