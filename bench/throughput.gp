@@ -18,4 +18,5 @@ plot f("porto-raw") using 1:3 title "Porto raw NIC (floor)" pt 6 lw 2, \
      f("porto-be")  using 1:3 title "Porto best effort" pt 7 lw 2, \
      f("porto-fc")  using 1:3 title "Porto flow controlled" pt 5 lw 2, \
      f("linux-udp") using 1:3 title "Linux UDP" pt 9 lw 2 dt 2, \
-     f("linux-tcp") using 1:3 title "Linux TCP (NODELAY)" pt 11 lw 2 dt 2
+     f("linux-tcp") using 1:3 title "Linux TCP (NODELAY)" pt 11 lw 2 dt 2, \
+     f("linux-tipc") using 1:3 title "Linux TIPC (RDM)" pt 13 lw 2 dt 3

@@ -7,7 +7,8 @@
  * reordering), reports them in its pure ACKs (AP_F_SACK: a 64-bit map of the frames held past
  * the cumulative ACK), and replays them in order once the gap is filled. The sender marks the
  * reported frames and resends only the holes: at once when the map shows AP_DUPACKS frames past
- * the first hole (the gap is a loss, not a frame still on its way), otherwise on its timer.
+ * the first hole (the gap is a loss, not a frame still on its way), otherwise on its timer. A
+ * hole of one frame shrinks the congestion window by an eighth, a run of holes halves it.
  * A receiver drops what it held only when it must refuse a replayed frame (not ready): its
  * RNR makes the sender forget the reports, and so does a timeout, so a report never stalls a
  * stream. The broadcast FC stream stays go-back-N.
@@ -130,7 +131,19 @@ void apx_sack_input(struct ap *ap, struct ap_fctx *f, uint32_t ack, uint64_t map
         f->rtx = f->una;
         f->rtx_end = end;
         f->sack_only = 1;
-        f->cwnd = f->cwnd / 2 > 2 ? f->cwnd / 2 : 2;
+        /* A switch whose queue overflows drops frames in a row; a frame lost alone between
+         * frames that arrived is noise (a bit error, a flaky link), which a smaller window
+         * would not cure: shrink the window a little for it, halve it for a run. */
+        unsigned run = 0, longest = 0;
+        for (uint32_t s = f->una; s != end; s++) {
+            run = f->win[s & MASK(ap)].sacked ? 0 : run + 1;
+            if (run > longest) longest = run;
+        }
+        if (longest >= 2)
+            f->cwnd = f->cwnd / 2 > 2 ? f->cwnd / 2 : 2;
+        else
+            f->cwnd -= f->cwnd / 8;
+        if (f->cwnd < 2) f->cwnd = 2;
         ap->st.fast_retransmits++;
     }
 }

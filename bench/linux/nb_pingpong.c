@@ -1,11 +1,13 @@
 /* nb_pingpong.c — client side of the ping-pong tests of the Linux peer benchmark: UDP
- * datagrams of S bytes echoed by the server, and TCP (TCP_NODELAY) frames of a 4-byte length
- * plus S bytes, so that S = 0 is a real message on a byte stream too. Per size it prints the
- * half round trip's median/min/p99 and GAMMA's figure (best of runs, each an average). */
+ * datagrams and TIPC reliable datagrams (AF_TIPC, SOCK_RDM) of S bytes echoed by the server, and
+ * TCP (TCP_NODELAY) frames of a 4-byte length plus S bytes, so that S = 0 is a real message on a
+ * byte stream too. Per size it prints the half round trip's median/min/p99 and GAMMA's figure (best
+ * of runs, each an average). */
 #include "netbench.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <linux/tipc.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,7 +23,8 @@ struct transport {
     unsigned char *tx, *rx;
     size_t rx_cap;
     uint64_t seq;
-    size_t stray; /* UDP replies of the wrong size or sequence, ignored */
+    size_t stray;    /* UDP replies of the wrong size or sequence, ignored */
+    size_t min_size; /* smallest size measured (TIPC: 1, it delivers no empty datagram) */
     int (*roundtrip)(struct transport *t, size_t size);
 };
 
@@ -43,6 +46,33 @@ static int udp_roundtrip(struct transport *t, size_t size)
             if (errno == ECONNREFUSED) /* an ICMP error from an earlier datagram */
                 return 1;
             perror("netbench: udp recv");
+            return -1;
+        }
+        if ((size_t)r == size && (size < 8 || memcmp(t->rx, &seq, 8) == 0)) return 0;
+        t->stray++;
+    }
+}
+
+/* TIPC reliable datagrams to the server's echo service: the link layer retransmits, so a
+ * timeout here means the service is not (yet) reachable. A receiving TIPC socket drops empty
+ * datagrams (seen on Linux 6.1: a 0-byte ping is never echoed), so TIPC sizes start at 1. */
+static struct sockaddr_tipc tipc_echo;
+
+static int tipc_roundtrip(struct transport *t, size_t size)
+{
+    uint64_t seq = ++t->seq;
+    if (size >= 8) memcpy(t->tx, &seq, 8);
+    if (sendto(t->fd, t->tx, size, 0, (struct sockaddr *)&tipc_echo, sizeof(tipc_echo)) < 0) {
+        if (errno == EHOSTUNREACH || errno == EAGAIN) return 1; /* name not yet known */
+        perror("netbench: tipc sendto");
+        return -1;
+    }
+    for (;;) {
+        ssize_t r = recv(t->fd, t->rx, t->rx_cap, 0);
+        if (r < 0) {
+            if (errno == EINTR) continue;
+            if (errno == EAGAIN || errno == EWOULDBLOCK) return 1;
+            perror("netbench: tipc recv");
             return -1;
         }
         if ((size_t)r == size && (size < 8 || memcmp(t->rx, &seq, 8) == 0)) return 0;
@@ -121,7 +151,12 @@ static int gamma_figure(struct transport *t, size_t size, size_t runs, size_t le
 static int run_sizes(struct transport *t, const struct nb_client_opts *o, size_t max_size)
 {
     size_t sizes[NB_MAX_SIZES];
-    size_t nsizes = bench_size_list(1, max_size, 1, sizes, NB_MAX_SIZES);
+    /* Sizes from 0, or from 1 for a transport that delivers no empty message (TIPC). */
+    size_t nsizes = bench_size_list(1, max_size, t->min_size == 0, sizes, NB_MAX_SIZES);
+    if (nsizes == 0) {
+        fprintf(stderr, "netbench: %s: no size up to %zu\n", t->name, max_size);
+        return -1;
+    }
     uint64_t *rtt = malloc(o->samples * sizeof(*rtt));
     if (!rtt) {
         fprintf(stderr, "netbench: out of memory for %zu samples\n", o->samples);
@@ -222,6 +257,47 @@ int nb_tcp_pingpong(const struct nb_client_opts *o)
         rc = run_sizes(&t, o, o->tcp_max);
     else
         fprintf(stderr, "netbench: out of memory for TCP buffers\n");
+    free(t.tx);
+    free(t.rx);
+    close(fd);
+    return rc;
+}
+
+int nb_tipc_pingpong(const struct nb_client_opts *o)
+{
+    nb_tipc_addr(&tipc_echo, NB_TIPC_ECHO);
+    int fd = socket(AF_TIPC, SOCK_RDM, 0);
+    if (fd < 0) {
+        perror("netbench: tipc socket (is the tipc module loaded?)");
+        return -1;
+    }
+    struct timeval tv = {.tv_sec = o->udp_timeout_ms / 1000,
+                         .tv_usec = (o->udp_timeout_ms % 1000) * 1000};
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+    struct transport t = {.name = "tipc", .fd = fd, .roundtrip = tipc_roundtrip, .min_size = 1};
+    t.rx_cap = NB_TIPC_MAX_MSG + 1;
+    t.tx = calloc(1, NB_TIPC_MAX_MSG);
+    t.rx = malloc(t.rx_cap);
+    int rc = -1;
+    /* The server's service becomes visible once the TIPC link is up: wait for one echo. */
+    uint64_t deadline = nb_now_ns() + (uint64_t)o->connect_wait_s * 1000000000u;
+    int up = 0;
+    while (t.tx && t.rx && !up && nb_now_ns() < deadline) {
+        int r = tipc_roundtrip(&t, 1);
+        if (r < 0) break;
+        if (r == 0)
+            up = 1;
+        else
+            usleep(100000);
+    }
+    if (!t.tx || !t.rx)
+        fprintf(stderr, "netbench: out of memory for TIPC buffers\n");
+    else if (!up)
+        fprintf(stderr, "netbench: the TIPC echo service {%u,%u} never answered\n", NB_TIPC_TYPE,
+                NB_TIPC_ECHO);
+    else
+        rc = run_sizes(&t, o, o->udp_max < NB_TIPC_MAX_MSG ? o->udp_max : NB_TIPC_MAX_MSG);
+    if (t.stray) printf("INFO tipc stray_replies=%zu\n", t.stray);
     free(t.tx);
     free(t.rx);
     close(fd);

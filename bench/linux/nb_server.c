@@ -1,5 +1,6 @@
 /* nb_server.c — server side of the Linux peer benchmark (`netbench server`): a UDP echo
- * thread, and a TCP accept loop serving one client connection at a time: framed echo for
+ * thread, TIPC services when the kernel has AF_TIPC (nb_tipc.c), and a TCP accept loop
+ * serving one client connection at a time: framed echo for
  * ping-pong, a counted sink for the stream test, and QUIT to end. Malformed input ends that
  * connection with a message; the server keeps running. */
 #include "netbench.h"
@@ -94,7 +95,7 @@ static void serve_pingpong(int fd, unsigned char *buf, size_t cap)
 }
 
 /* Swallow exactly `bytes`, then report how many arrived and over how long. */
-static void serve_stream(int fd, uint64_t bytes, unsigned char *buf, size_t cap)
+void nb_serve_stream(int fd, uint64_t bytes, unsigned char *buf, size_t cap)
 {
     uint64_t got = 0, t0 = nb_now_ns();
     while (got < bytes) {
@@ -138,7 +139,14 @@ int nb_server_run(uint16_t port)
         fprintf(stderr, "netbench server: out of memory for a %zu-byte buffer\n", cap);
         return 1;
     }
-    printf("netbench server: listening on UDP and TCP port %u\n", port);
+    /* TIPC when the kernel has it (the Linux peer's guests load the module). */
+    int tipc = nb_tipc_available() && nb_tipc_server_start() == 0;
+    printf("netbench server: listening on UDP and TCP port %u", port);
+    if (tipc)
+        printf(" and TIPC services {%u,%u} {%u,%u}\n", NB_TIPC_TYPE, NB_TIPC_ECHO, NB_TIPC_TYPE,
+               NB_TIPC_STREAM);
+    else
+        printf(" (no TIPC in this kernel)\n");
     fflush(stdout);
     for (;;) {
         int fd = accept(lst, NULL, NULL);
@@ -155,7 +163,7 @@ int nb_server_run(uint16_t port)
         } else if (h.kind == NB_KIND_PINGPONG) {
             serve_pingpong(fd, buf, cap);
         } else if (h.kind == NB_KIND_STREAM) {
-            serve_stream(fd, h.arg, buf, cap);
+            nb_serve_stream(fd, h.arg, buf, cap);
         } else {
             close(fd);
             printf("netbench server: quit\n");

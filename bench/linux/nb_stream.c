@@ -1,4 +1,4 @@
-/* nb_stream.c — client side of the TCP stream test of the Linux peer benchmark: a one-way
+/* nb_stream.c — client side of the TCP and TIPC stream tests of the Linux peer benchmark: a one-way
  * stream of fixed-size messages. The sender's rate counts until its last send returned; the
  * receiver's rate (what was delivered) comes back from the server in its report. */
 #include "netbench.h"
@@ -12,10 +12,9 @@ static double mbytes_per_s(uint64_t bytes, uint64_t ns)
     return ns ? (double)bytes * 1e3 / (double)ns : 0.0; /* 10^6 bytes per second */
 }
 
-int nb_tcp_stream(const struct nb_client_opts *o)
+/* The stream over a connected socket fd (closed here); `proto` names the RESULT line. */
+static int stream_over(int fd, const char *proto, const struct nb_client_opts *o)
 {
-    int fd = nb_tcp_connect(o->peer, o->port, o->connect_wait_s);
-    if (fd < 0) return -1;
     unsigned char *msg = calloc(1, o->stream_msg);
     if (!msg) {
         fprintf(stderr, "netbench: out of memory for a %zu-byte message\n", o->stream_msg);
@@ -48,11 +47,11 @@ int nb_tcp_stream(const struct nb_client_opts *o)
     }
     uint64_t rx_bytes = nb_get_u64le(rep), rx_ns = nb_get_u64le(rep + 8);
     if (rx_bytes != bytes) {
-        printf("RESULT proto=tcpstream msg=%zu error=short bytes=%llu rx_bytes=%llu\n",
+        printf("RESULT proto=%s msg=%zu error=short bytes=%llu rx_bytes=%llu\n", proto,
                o->stream_msg, (unsigned long long)bytes, (unsigned long long)rx_bytes);
         goto out;
     }
-    printf("RESULT proto=tcpstream msg=%zu bytes=%llu mbps=%.1f tx_mbps=%.1f rx_mbps=%.1f\n",
+    printf("RESULT proto=%s msg=%zu bytes=%llu mbps=%.1f tx_mbps=%.1f rx_mbps=%.1f\n", proto,
            o->stream_msg, (unsigned long long)bytes, mbytes_per_s(rx_bytes, rx_ns),
            mbytes_per_s(bytes, tx_ns), mbytes_per_s(rx_bytes, rx_ns));
     fflush(stdout);
@@ -61,4 +60,16 @@ out:
     free(msg);
     close(fd);
     return rc;
+}
+
+int nb_tcp_stream(const struct nb_client_opts *o)
+{
+    int fd = nb_tcp_connect(o->peer, o->port, o->connect_wait_s);
+    return fd < 0 ? -1 : stream_over(fd, "tcpstream", o);
+}
+
+int nb_tipc_stream(const struct nb_client_opts *o)
+{
+    int fd = nb_tipc_connect_stream(o->connect_wait_s);
+    return fd < 0 ? -1 : stream_over(fd, "tipcstream", o);
 }

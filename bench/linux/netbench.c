@@ -1,5 +1,6 @@
-/* netbench.c — the Linux peer benchmark of Porto: UDP and TCP (TCP_NODELAY)
- * ping-pong over S = 0, 1, 2, 4, ... and a one-way TCP stream, between a server and a client.
+/* netbench.c — the Linux peer benchmark of Porto: UDP, TCP (TCP_NODELAY) and TIPC ping-pong
+ * over S = 0, 1, 2, 4, ... (TIPC from 1) and one-way TCP and TIPC streams, between a server and
+ * a client.
  *   netbench server [--port P]
  *   netbench client --peer IP [--quick] [options]    (netbench --help lists them)
  * The client prints one `RESULT ...` line per measurement, then `BENCH-DONE`. Built static by
@@ -18,7 +19,8 @@ static void usage(FILE *f)
 {
     fprintf(f,
             "usage: netbench server [--port P]\n"
-            "       netbench client --peer IPv4 [--port P] [--quick] [--tests udp,tcp,stream]\n"
+            "       netbench client --peer IPv4 [--port P] [--quick]\n"
+            "         [--tests udp,tcp,stream,tipc,tipcstream]\n"
             "         [--udp-max BYTES] [--tcp-max BYTES] [--samples N] [--budget BYTES]\n"
             "         [--gamma RUNSxLEN] [--warmup N] [--warmup-ms MS] [--stream-msg BYTES]\n"
             "         [--stream-bytes BYTES] [--udp-timeout-ms MS] [--connect-wait S] "
@@ -27,7 +29,8 @@ static void usage(FILE *f)
             "largest IPv4 datagram), TCP up to 4M, 1000 samples per size bounded by 64M each\n"
             "way (at least %d), GAMMA 3x50, 20 warm-up round trips per size and 1000 ms of them\n"
             "before the first size, stream of 512M in 64K messages. --quick: UDP and TCP up to\n"
-            "4K, 200 samples, 300 ms warm-up, stream 32M.\n",
+            "4K, 200 samples, 300 ms warm-up, stream 32M. By default tipc and tipcstream (TIPC\n"
+            "reliable datagrams up to 64K, TIPC stream) run when the kernel has AF_TIPC.\n",
             NB_UDP_MAX_MSG, BENCH_MIN_SAMPLES);
 }
 
@@ -107,12 +110,12 @@ static const struct option long_opts[] = {
 
 struct parsed {
     struct nb_client_opts o;
-    int do_udp, do_tcp, do_stream, quit;
+    int do_udp, do_tcp, do_stream, do_tipc, do_tipcstream, quit;
 };
 
 static int parse_tests(const char *s, struct parsed *p)
 {
-    p->do_udp = p->do_tcp = p->do_stream = 0;
+    p->do_udp = p->do_tcp = p->do_stream = p->do_tipc = p->do_tipcstream = 0;
     char buf[64];
     if (strlen(s) >= sizeof(buf)) goto bad;
     strcpy(buf, s);
@@ -123,12 +126,19 @@ static int parse_tests(const char *s, struct parsed *p)
             p->do_tcp = 1;
         else if (strcmp(tok, "stream") == 0)
             p->do_stream = 1;
+        else if (strcmp(tok, "tipc") == 0)
+            p->do_tipc = 1;
+        else if (strcmp(tok, "tipcstream") == 0)
+            p->do_tipcstream = 1;
         else
             goto bad;
     }
-    if (p->do_udp || p->do_tcp || p->do_stream) return 0;
+    if (p->do_udp || p->do_tcp || p->do_stream || p->do_tipc || p->do_tipcstream) return 0;
 bad:
-    fprintf(stderr, "netbench: --tests '%s': expected a comma list of udp, tcp, stream\n", s);
+    fprintf(stderr,
+            "netbench: --tests '%s': expected a comma list of udp, tcp, stream, tipc, "
+            "tipcstream\n",
+            s);
     return -1;
 }
 
@@ -163,6 +173,8 @@ static int parse_client(int argc, char **argv, struct parsed *p)
                                  .udp_timeout_ms = 500,
                                  .connect_wait_s = 60};
     p->do_udp = p->do_tcp = p->do_stream = p->quit = 1;
+    /* TIPC by default only where the kernel has it; asked for explicitly, its absence fails. */
+    p->do_tipc = p->do_tipcstream = nb_tipc_available();
     /* --quick first, so that explicit options given with it win whatever their order. */
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--quick") == 0) {
@@ -288,10 +300,13 @@ static int run_client(int argc, char **argv)
     if (p.do_udp && nb_udp_pingpong(o) != 0) failed |= 1;
     if (p.do_tcp && nb_tcp_pingpong(o) != 0) failed |= 2;
     if (p.do_stream && nb_tcp_stream(o) != 0) failed |= 4;
+    if (p.do_tipc && nb_tipc_pingpong(o) != 0) failed |= 8;
+    if (p.do_tipcstream && nb_tipc_stream(o) != 0) failed |= 16;
     if (p.quit) send_quit(o);
     if (failed) {
-        printf("BENCH-FAILED%s%s%s\n", failed & 1 ? " udp" : "", failed & 2 ? " tcp" : "",
-               failed & 4 ? " stream" : "");
+        printf("BENCH-FAILED%s%s%s%s%s\n", failed & 1 ? " udp" : "", failed & 2 ? " tcp" : "",
+               failed & 4 ? " stream" : "", failed & 8 ? " tipc" : "",
+               failed & 16 ? " tipcstream" : "");
         return 1;
     }
     printf("BENCH-DONE\n");

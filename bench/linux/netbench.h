@@ -72,7 +72,21 @@ int nb_server_run(uint16_t port);
 int nb_udp_pingpong(const struct nb_client_opts *o);
 int nb_tcp_pingpong(const struct nb_client_opts *o);
 
-/* nb_stream.c */
+/* nb_stream.c: the one-way stream over TCP or over a TIPC stream socket. */
 int nb_tcp_stream(const struct nb_client_opts *o);
+int nb_tipc_stream(const struct nb_client_opts *o);
+
+/* nb_tipc.c: TIPC service addresses {NB_TIPC_TYPE, instance}; the server's services. */
+#define NB_TIPC_TYPE    17707u
+#define NB_TIPC_ECHO    1u
+#define NB_TIPC_STREAM  2u
+#define NB_TIPC_MAX_MSG 65536u /* ping-pong sizes (TIPC carries at most 66000 bytes) */
+struct sockaddr_tipc;
+void nb_tipc_addr(struct sockaddr_tipc *sa, uint32_t instance);
+int nb_tipc_server_start(void);
+int nb_tipc_connect_stream(int wait_s);
+int nb_tipc_available(void);
+int nb_tipc_pingpong(const struct nb_client_opts *o);
+void nb_serve_stream(int fd, uint64_t bytes, unsigned char *buf, size_t cap);
 
 #endif

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # tests/qemu/60-linux-peer.sh — smoke test of the Linux benchmark peer: scripts/linux-peer
 # --quick boots two Debian Linux guests under QEMU (TCG) on the cluster switch and must bring
-# back the UDP, TCP and TCP-stream RESULT lines with plausible numbers. Run it alone with
+# back the UDP, TCP, TIPC, TCP-stream and TIPC-stream RESULT lines with plausible numbers. Run it alone with
 # `tests/qemu/60-linux-peer.sh` (root: bridge switch, /boot/vmlinuz-* readable); ~20-40 s.
 # Exit 0 pass, 77 skip (no /boot/vmlinuz-*), anything else fail.
 set -uo pipefail
@@ -44,11 +44,17 @@ for size in 0 1 64 1024 4096; do
     check_pingpong udp $size
     check_pingpong tcp $size
 done
-stream=$(grep -E '^RESULT proto=tcpstream ' "$OUT/linux.txt")
-if ! [[ $stream =~ \ mbps=([0-9.]+) ]] || ! awk -v m="${BASH_REMATCH[1]}" 'BEGIN { exit !(m > 1) }'; then
-    echo "FAIL: no valid tcpstream RESULT line: ${stream:-none}"
-    fail=1
-fi
+# TIPC starts at 1 byte (it delivers no empty datagram).
+for size in 1 64 1024 4096; do
+    check_pingpong tipc $size
+done
+for stream_proto in tcpstream tipcstream; do
+    stream=$(grep -E "^RESULT proto=$stream_proto " "$OUT/linux.txt")
+    if ! [[ $stream =~ \ mbps=([0-9.]+) ]] || ! awk -v m="${BASH_REMATCH[1]}" 'BEGIN { exit !(m > 1) }'; then
+        echo "FAIL: no valid $stream_proto RESULT line: ${stream:-none}"
+        fail=1
+    fi
+done
 if grep -q 'error=' "$OUT/linux.txt"; then
     echo "FAIL: a measurement reported an error:"
     grep 'error=' "$OUT/linux.txt"
