@@ -59,6 +59,8 @@ static void p2p(void)
         for (size_t i = 0; i < len && bad == len; i++)
             if (in[i] != pat((unsigned)(left * 100 + k), i)) bad = i;
         CHECK(bad == len, "size %zu: byte %zu differs", len, bad);
+        /* Progress on every rank's console (rank 0 collects them): a hang shows where. */
+        printf("mpitest: rank %d: ring %zu bytes done\n", me, len);
     }
     /* order: rank 0 receives 50 messages from every other rank with wildcards (tags 100..149:
      * the ring's messages of a slower rank may still be on their way) */
@@ -184,11 +186,14 @@ int main(int argc, char **argv)
     if (me == 0) printf("mpitest: %d ranks, MPI %d.%d, rank 0 on %s\n", n, ver, sub, host);
     double t0 = MPI_Wtime();
     p2p();
+    printf("mpitest: rank %d: point to point done\n", me);
     collectives(MPI_COMM_WORLD, "world");
+    printf("mpitest: rank %d: collectives on the world done\n", me);
     MPI_Comm half;
     MPI_Comm_split(MPI_COMM_WORLD, me % 2, me, &half);
     collectives(half, "split");
     MPI_Comm_free(&half);
+    printf("mpitest: rank %d: collectives on a split communicator done\n", me);
     datatypes();
     int total;
     MPI_Allreduce(&failures, &total, 1, MPI_INT, MPI_SUM, MPI_COMM_WORLD);
