@@ -114,6 +114,7 @@ iso: $(BUILD)/$(APP).elf
 	scripts/make-iso $(BUILD)/$(APP).elf $(BUILD)/$(APP).iso "$(ARGS)" $(MODULES)
 
 -include tests/tests.mk
+-include hosted/hosted.mk
 
 clean:
 	rm -rf $(BUILD)/obj $(BUILD)/*.elf $(BUILD)/*.iso $(BUILD)/host

@@ -24,4 +24,17 @@ int porto_nodes(void);
 /* The messaging engine of this node (net/ap.h), set up by the job layer; NULL outside a job. */
 struct ap;
 struct ap *porto_ap(void);
+
+/* A polling loop found nothing to do (e.g. a library waiting on ap_poll). On the bare machine
+ * it only pauses the CPU for a moment (the node owns it); hosted, a wait that lasts yields the
+ * CPU and then sleeps until a frame arrives or 1 ms passes, so many ranks share few CPUs.
+ * The engine's own blocking calls do this already. */
+void porto_idle(void);
+
+/* Exit codes Porto itself uses (apps use 0..63 by convention), on the bare machine and hosted. */
+#define PORTO_EXIT_SIGNAL_BASE 64  /* abort() and other raised signals: 64 + signal */
+#define PORTO_EXIT_FAULT       100 /* CPU exception (hosted: SIGSEGV, SIGBUS, SIGILL, SIGFPE) */
+#define PORTO_EXIT_PANIC       101 /* kernel panic or bad boot configuration */
+#define PORTO_EXIT_NONIC       102 /* an app needed a NIC and none works */
+#define PORTO_EXIT_JOB         103 /* job formation or a peer failed */
 #endif

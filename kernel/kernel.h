@@ -5,6 +5,8 @@
 #include <stdint.h>
 #include <stdnoreturn.h>
 
+#include "porto.h"
+
 /* Bring up the machine services in order: console, multiboot information (command line,
  * modules), fault handling, command line parsing, memory, clock. Called once, first, by the
  * boot sequence (runtime/start.c) with the multiboot information's address. */
@@ -17,12 +19,7 @@ noreturn void kernel_exit(int code);
 /* Stop at once: no exit hooks (used when the hooks themselves may be broken). */
 noreturn void kernel_halt(int code);
 
-/* Exit codes Porto itself uses (apps use 0..63 by convention). */
-#define PORTO_EXIT_SIGNAL_BASE 64 /* abort() and other raised signals: 64 + signal */
-#define PORTO_EXIT_FAULT 100      /* CPU exception */
-#define PORTO_EXIT_PANIC 101      /* kernel panic or bad boot configuration */
-#define PORTO_EXIT_NONIC 102      /* an app needed a NIC and none works */
-#define PORTO_EXIT_JOB 103        /* job formation or a peer failed */
+/* Exit codes (PORTO_EXIT_*): include/porto.h, shared with apps and the hosted runtime. */
 noreturn void panic(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* At most 4 hooks, run last-added first; each returns the exit code to go on with (the job
  * layer turns rank 0's code into the job's). */

@@ -1,7 +1,8 @@
-/* kernel/porto.c — include/porto.h's kernel part: command line and clock for apps. The job
- * part (porto_rank, porto_nodes, porto_ap) is the job layer's: net/job.c. */
+/* kernel/porto.c — include/porto.h's kernel part: command line, clock and idle for apps. The
+ * job part (porto_rank, porto_nodes, porto_ap) is the job layer's: net/job_core.c. */
 #include "porto.h"
 #include "kernel/cmdline.h"
+#include "kernel/kernel.h"
 #include "kernel/tsc.h"
 
 const char *porto_arg(const char *key) { return karg(key); }
@@ -9,4 +10,4 @@ int64_t porto_arg_int(const char *key, int64_t def) { return karg_int(key, def);
 uint64_t porto_time_ns(void) { return time_ns(); }
 uint64_t porto_tsc(void) { return tsc_mono(); }
 uint64_t porto_tsc_hz(void) { return tsc_hz; }
-
+void porto_idle(void) { cpu_pause(); }

@@ -1,5 +1,6 @@
 /*
- * net/job.h — the SPMD job on the bare machine (net/job.c): formation at boot, the engine,
+ * net/job.h — the SPMD job (net/job_core.c; platforms: net/job.c on the bare machine,
+ * hosted/job_host.c in a Linux process): formation at start, the engine,
  * rank-tagged output forwarded to rank 0, exit reports and the job summary.
  * Kernel words: nodes=N (a job of N ranks; absent or 1: a single node), rank=R (else
  * automatic, by MAC order), job=ID (64-bit; frames of other jobs are ignored; required

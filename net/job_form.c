@@ -330,8 +330,10 @@ int job_form(const struct job_form_config *cfg, struct job_form_result *res)
     uint64_t jitter = (uint64_t)(cfg->link->mac[5] * 37u % 100u) * hello_ns / 100u;
     struct rx_ctx rx = {&f};
     for (;;) {
-        while (cfg->link->poll(cfg->link->ctx, on_frame, &rx, 32) > 0) {
-        }
+        int got = 0, n;
+        while ((n = cfg->link->poll(cfg->link->ctx, on_frame, &rx, 32)) > 0)
+            got += n;
+        if (got == 0 && cfg->idle) cfg->idle(cfg->idle_arg);
         expire(&f, cfg->now_ns(), hello_ns);
         compute_members(&f);
         me->known = (uint16_t)f.known;

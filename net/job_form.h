@@ -24,6 +24,9 @@ struct job_form_config {
     uint64_t timeout_ns;           /* give up (and say who is missing) after this */
     uint64_t hello_ns;             /* HELLO period; 0 = 20 ms */
     void (*log)(const char *line); /* progress and warnings; may be NULL */
+    /* Optional: called when a pass received nothing (a host process yields the CPU). */
+    void (*idle)(void *arg);
+    void *idle_arg;
 };
 
 struct job_form_result {

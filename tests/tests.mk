@@ -23,7 +23,8 @@ host-tests: $(HOST_TESTS)
 unit-test: $(HOST_TESTS)
 	tests/run --host-only $(HOST_TESTS)
 
-test: all $(HOST_TESTS)
-	tests/run $(HOST_TESTS)
+# HOSTED_TESTS (tests/mk/hosted.mk): Porto jobs as Linux processes, in `make test` only.
+test: all $(HOST_TESTS) $(HOSTED_TESTS)
+	tests/run $(HOST_TESTS) $(HOSTED_TESTS)
 
 -include $(shell find $(BUILD)/host -name '*.d' 2>/dev/null)

@@ -5,10 +5,11 @@
  *     -device isa-debug-exit,iobase=0xf4,iosize=4 -initrd tests/data/greeting.txt \
  *     -append "file=greeting.txt exit=3 -- a b"
  * Kernel words it reads: file=NAME (a module to read), exit=N (exit code), fault=1 (touch an
- * unmapped address on purpose, to show the fault report), hang=1 (spin forever without
- * polling: a rank that stops answering), only=R (exit/fault/hang apply to rank R only; the
- * job tests use it), chatter=S (every rank sends reliable 1 KB messages to every other rank
- * for S seconds; a failed send ends the app with code 3, naming the peer).
+ * unmapped address on purpose, to show the fault report), abort=1 (call abort()), hang=1
+ * (spin forever without polling: a rank that stops answering), only=R (exit/fault/abort/hang
+ * apply to rank R only; the job tests use it), chatter=S (every rank sends reliable 1 KB
+ * messages to every other rank for S seconds; a failed send ends the app with code 3, naming
+ * the peer).
  */
 #include "net/ap.h"
 #include "porto.h"
@@ -118,6 +119,10 @@ int main(int argc, char **argv)
         printf("fault=1: reading an unmapped address on purpose\n");
         volatile uint64_t *bad = (volatile uint64_t *)0x123456789000ull;
         printf("never printed: %lu\n", (unsigned long)*bad);
+    }
+    if (chosen && porto_arg("abort")) {
+        printf("abort=1: calling abort() on purpose\n");
+        abort();
     }
     int code = chosen ? (int)porto_arg_int("exit", 0) : 0;
     printf("hello: exiting with %d\n", code);

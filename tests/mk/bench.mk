@@ -1,8 +1,9 @@
 # tests/mk/bench.mk — `make bench`: Porto's ping-pong, streams and collectives next
 # to the Linux peer on the same QEMU machine, tables and plots in bench/results/<date>/
 # (bench/run; BENCH_QUICK=1 for a fast check; bench/README.md). Also bench/analyze's
-# self-test (the methodology's own test is in tests/mk/common.mk).
-bench: all
+# self-test (the methodology's own test is in tests/mk/common.mk). `host`: the hosted
+# section (bench/hosted/run) runs the hosted pingpong.
+bench: all host
 	bench/run
 
 HOST_TESTS += $(BUILD)/host/bench/test_analyze
