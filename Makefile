@@ -40,6 +40,7 @@ DRIVER_SRCS :=
 NET_SRCS    :=
 -include drivers/drivers.mk
 -include net/net.mk
+-include mpi/mpi.mk
 
 PORTO_SRCS := $(BOOT_SRCS) $(KERNEL_SRCS) $(LIBC_SRCS) $(DRIVER_SRCS) $(NET_SRCS) $(RUNTIME_SRCS)
 PORTO_OBJS := $(patsubst %,$(BUILD)/obj/%.o,$(PORTO_SRCS))
@@ -92,8 +93,10 @@ $(PORTO_LIB): $(PORTO_OBJS)
 PORTO_LINK = $(LD) -n -nostdlib -static -T linker.ld -z max-page-size=0x1000 -z noexecstack \
 	--no-warn-rwx-segments
 .SECONDEXPANSION:
+# Extra archives an app depends on (libmpi.a for MPI apps, see mpi/mpi.mk) come before
+# Porto's, so that what they call in Porto is found in the group.
 $(BUILD)/%.debug.elf: $$(addprefix $(BUILD)/obj/,$$(addsuffix .o,$$(wildcard apps/$$*/*.c))) $(COMMON_LIB) $(PORTO_LIB) linker.ld
-	$(PORTO_LINK) -o $@ $(filter %.o,$^) \
+	$(PORTO_LINK) -o $@ $(filter %.o,$^) $(filter-out $(COMMON_LIB) $(PORTO_LIB),$(filter %.a,$^)) \
 		--start-group $(COMMON_LIB) $(PORTO_LIB) $(NEWLIB_LIB)/libm.a $(NEWLIB_LIB)/libc.a $(LIBGCC) --end-group
 
 $(BUILD)/%.elf: $(BUILD)/%.debug.elf

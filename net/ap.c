@@ -384,7 +384,7 @@ int ap_port_open(struct ap *ap, int port, void *buf, size_t size, ap_handler_fn 
                  unsigned flags)
 {
     if (port < 0 || port >= AP_MAX_PORTS ||
-        (flags & ~(unsigned)(AP_PORT_ONESHOT | AP_PORT_SLOTS | AP_PORT_FC_ONLY)))
+        (flags & ~(unsigned)(AP_PORT_ONESHOT | AP_PORT_SLOTS | AP_PORT_FC_ONLY | AP_PORT_LAZYACK)))
         return -AP_EINVAL;
     if (!buf && size) return -AP_EINVAL;
     struct ap_port *P = &ap->ports[port];

@@ -59,6 +59,8 @@
  * slots a port assembles one message at a time: others wait (FC) or are dropped (BE).
  * A delivered message stays untouched until its handler has returned: meanwhile the port (or
  * slot) takes no other message — FC senders are held back, BE messages dropped.
+ * A message that went to a handler is acknowledged within the same poll (the node may halt
+ * right after); with AP_PORT_LAZYACK the ACK waits one pass for an answer to carry it.
  * A port without handler counts deliveries: ap_port_wait() waits for the next one. Such a
  * port takes the next message at once unless it is one-shot: use AP_PORT_ONESHOT (and
  * ap_port_post) when the app reads the buffer after the wait.
@@ -180,6 +182,9 @@ enum ap_port_flags {
     AP_PORT_SLOTS = 2,   /* buffer split into `nodes` slots, slot s receives from rank s */
     AP_PORT_FC_ONLY = 4, /* best-effort frames are dropped (AP_DROP_NOT_FC): only the
                             sequenced, acknowledged FC streams reach the port */
+    AP_PORT_LAZYACK = 8, /* handler deliveries' ACK waits for piggybacking like handler-less
+                            ones (the answer comes after the handler, e.g. an MPI library's
+                            next send): the app must keep polling or call ap_flush */
 };
 
 enum ap_type { AP_INT32, AP_INT64, AP_DOUBLE };

@@ -133,8 +133,9 @@ static void deliver(struct ap *ap, unsigned src, struct ap_asm *as)
         if (P->flags & AP_PORT_ONESHOT) u->armed = 0;
         if (P->handler) {
             /* The handler runs within this poll and the app may never poll again (a node
-             * told to shut down halts): its ACK is not held back for piggybacking. */
-            ap->peers[src].ack_now = 1;
+             * told to shut down halts): its ACK is not held back for piggybacking, unless
+             * the port says its answers come later (AP_PORT_LAZYACK). */
+            if (!(P->flags & AP_PORT_LAZYACK)) ap->peers[src].ack_now = 1;
             ap->ev_reserved--;
             /* Keep the unit until the handler ran (run_events releases it): a message
              * arriving meanwhile is refused (FC: resent) instead of overwriting this one. */

@@ -782,6 +782,59 @@ static void test_ack_piggyback_and_flush(void **state)
     msw_destroy(sw);
 }
 
+static int lazy_seen;
+static void lazy_handler(struct ap *ap, int src, int port, void *data, size_t len, void *arg)
+{
+    (void)ap, (void)src, (void)port, (void)data, (void)len, (void)arg;
+    lazy_seen++;
+}
+
+/* A handler delivery is acknowledged at once (a pure ACK) unless the port is AP_PORT_LAZYACK:
+ * then an answer sent after the handler carries the ACK. */
+static void test_lazyack_handler(void **state)
+{
+    (void)state;
+    for (int lazy = 0; lazy < 2; lazy++) {
+        struct msw_opts so = {.nodes = 2};
+        struct msw *sw = msw_create(&so);
+        uint8_t macs[2][6];
+        msw_mac(0, macs[0]);
+        msw_mac(1, macs[1]);
+        struct ap a[2];
+        for (int k = 0; k < 2; k++) {
+            struct ap_config cfg = {.nodes = 2,
+                                    .rank = (unsigned)k,
+                                    .job_id = 1,
+                                    .macs = (const uint8_t(*)[6])macs,
+                                    .link = msw_link(sw, (unsigned)k),
+                                    .now_ns = fake_now};
+            assert_int_equal(ap_init(&a[k], &cfg), 0);
+        }
+        uint8_t box[2][8];
+        unsigned flags = lazy ? AP_PORT_LAZYACK : 0;
+        lazy_seen = 0;
+        assert_int_equal(ap_port_open(&a[0], 1, box[0], 8, lazy_handler, NULL, flags), 0);
+        assert_int_equal(ap_port_open(&a[1], 1, box[1], 8, lazy_handler, NULL, flags), 0);
+        struct ap_req ping, pong;
+        struct ap_stats st;
+        assert_int_equal(ap_isend_fc(&a[0], &ping, 1, 1, "ping", 4), 0);
+        assert_true(ap_poll(&a[1]) > 0);
+        assert_int_equal(lazy_seen, 1);
+        ap_stats(&a[1], &st);
+        assert_int_equal(st.acks_sent, lazy ? 0 : 1);
+        assert_int_equal(ap_isend_fc(&a[1], &pong, 0, 1, "pong", 4), 0);
+        assert_int_equal(ap_test(&a[0], &ping), 0);
+        assert_int_equal(lazy_seen, 2);
+        ap_stats(&a[1], &st);
+        assert_int_equal(st.acks_sent, lazy ? 0 : 1);
+        ap_flush(&a[0]);
+        assert_int_equal(ap_test(&a[1], &pong), 0);
+        for (int k = 0; k < 2; k++)
+            ap_fini(&a[k]);
+        msw_destroy(sw);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -801,6 +854,7 @@ int main(void)
         cmocka_unit_test(test_foreign),
         cmocka_unit_test(test_args),
         cmocka_unit_test(test_ack_piggyback_and_flush),
+        cmocka_unit_test(test_lazyack_handler),
     };
     if (getenv("TEST_FILTER"))
         cmocka_set_test_filter(getenv("TEST_FILTER")); /* e.g. TEST_FILTER='*bcast*' */
