@@ -490,10 +490,12 @@ static void test_be_paced_through_slow_switch(void **state)
            (unsigned long long)res.stats[0].be_paced);
     assert_int_equal(atomic_load(&b.bad), 0);
     assert_true(res.stats[0].be_loss_reports > 0);
-    /* Unpaced, none arrives whole (every message overflows the port); paced, nearly all do
-     * on a quiet host (144 of 150 seen). Threads descheduled on a loaded host disturb the
-     * arrival rate the receiver measures, so the bar is set well below that. */
-    if (got < BP_MSGS / 2) fail_msg("only %u of %u BE messages delivered", got, BP_MSGS);
+    /* Unpaced, none arrives whole: each 64 KiB message overflows the port's 48 KB at 10x its
+     * rate (0 of 150, checked with pacing switched off). Paced, nearly all do on a quiet host
+     * (142-144 of 150); threads descheduled on a loaded host disturb the arrival rate the
+     * receiver measures (74-135 seen at load 8-12), so the bar only says pacing took hold. */
+    assert_true(res.stats[0].be_paced > 0);
+    if (got < BP_MSGS / 10) fail_msg("only %u of %u BE messages delivered", got, BP_MSGS);
 }
 
 int main(void)
