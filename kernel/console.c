@@ -5,13 +5,13 @@
 #include "kernel/console.h"
 #include "kernel/kernel.h"
 
-#define COM1 0x3f8
-#define UART_THR 0 /* transmit holding */
-#define UART_IER 1 /* interrupt enable */
-#define UART_FCR 2 /* FIFO control */
-#define UART_LCR 3 /* line control; bit 7 = divisor latch access */
-#define UART_MCR 4 /* modem control */
-#define UART_LSR 5 /* line status; bit 5 = THR empty */
+#define COM1          0x3f8
+#define UART_THR      0 /* transmit holding */
+#define UART_IER      1 /* interrupt enable */
+#define UART_FCR      2 /* FIFO control */
+#define UART_LCR      3 /* line control; bit 7 = divisor latch access */
+#define UART_MCR      4 /* modem control */
+#define UART_LSR      5 /* line status; bit 5 = THR empty */
 #define UART_LSR_THRE 0x20
 
 static void (*console_tap)(const char *s, size_t n);
@@ -40,8 +40,7 @@ static void uart_putc(char c)
 
 void console_putc(char c)
 {
-    if (c == '\n')
-        uart_putc('\r');
+    if (c == '\n') uart_putc('\r');
     uart_putc(c);
 }
 
@@ -51,7 +50,10 @@ void console_write_raw(const char *s, size_t n)
         console_putc(s[i]);
 }
 
-void console_set_prefix(const char *prefix) { line_prefix = prefix; }
+void console_set_prefix(const char *prefix)
+{
+    line_prefix = prefix;
+}
 
 void console_write(const char *s, size_t n)
 {
@@ -69,7 +71,10 @@ void console_write(const char *s, size_t n)
     }
 }
 
-void console_set_tap(void (*tap)(const char *s, size_t n)) { console_tap = tap; }
+void console_set_tap(void (*tap)(const char *s, size_t n))
+{
+    console_tap = tap;
+}
 
 int kvprintf(const char *fmt, va_list ap)
 {

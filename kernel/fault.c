@@ -27,11 +27,28 @@ static struct idt_entry idt[256]; /* vectors without a gate fault as "not presen
 extern const uint64_t isr_table[32];
 
 static const char *const fault_names[32] = {
-    "divide error", "debug", "NMI", "breakpoint", "overflow", "bound range",
-    "invalid opcode", "device not available", "double fault", "coprocessor overrun",
-    "invalid TSS", "segment not present", "stack fault", "general protection",
-    "page fault", "reserved", "x87 floating point", "alignment check", "machine check",
-    "SIMD floating point", "virtualization", "control protection",
+    "divide error",
+    "debug",
+    "NMI",
+    "breakpoint",
+    "overflow",
+    "bound range",
+    "invalid opcode",
+    "device not available",
+    "double fault",
+    "coprocessor overrun",
+    "invalid TSS",
+    "segment not present",
+    "stack fault",
+    "general protection",
+    "page fault",
+    "reserved",
+    "x87 floating point",
+    "alignment check",
+    "machine check",
+    "SIMD floating point",
+    "virtualization",
+    "control protection",
 };
 
 static void set_gate(unsigned vector, uint64_t a)
@@ -84,8 +101,7 @@ void fault_handler(struct fault_frame *f)
                 f->error & 1 ? "protected" : "unmapped", cr2);
     kprintf("backtrace (addr2line -e build/<app>.debug.elf):");
     uint64_t *fp = (uint64_t *)f->rbp;
-    for (int i = 0; i < 16 && fp && ((uintptr_t)fp & 7) == 0 && (uintptr_t)fp < (1ull << 32);
-         i++) {
+    for (int i = 0; i < 16 && fp && ((uintptr_t)fp & 7) == 0 && (uintptr_t)fp < (1ull << 32); i++) {
         kprintf(" %lx", fp[1]);
         fp = (uint64_t *)fp[0];
     }

@@ -14,8 +14,7 @@ struct out {
 
 static void put(struct out *o, char c)
 {
-    if (o->len + 1 < o->size)
-        o->buf[o->len] = c;
+    if (o->len + 1 < o->size) o->buf[o->len] = c;
     o->len++;
 }
 
@@ -74,8 +73,7 @@ int kvsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
         }
         /* Length: h/hh narrow (promoted anyway), l/ll/z/t/j are 64-bit here. */
         while (*fmt == 'h' || *fmt == 'l' || *fmt == 'z' || *fmt == 't' || *fmt == 'j') {
-            if (*fmt != 'h')
-                lng = 1;
+            if (*fmt != 'h') lng = 1;
             fmt++;
         }
         char tmp[24];
@@ -87,8 +85,7 @@ int kvsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
             break;
         case 's': {
             const char *s = va_arg(ap, const char *);
-            if (!s)
-                s = "(null)";
+            if (!s) s = "(null)";
             size_t len = 0;
             while (s[len] && (prec < 0 || (int)len < prec))
                 len++;
@@ -118,12 +115,9 @@ int kvsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
                 v = neg ? (uint64_t)0 - (uint64_t)s : (uint64_t)s;
             } else {
                 v = lng ? va_arg(ap, uint64_t) : va_arg(ap, unsigned);
-                if (*fmt == 'x' || *fmt == 'X')
-                    base = 16;
-                if (*fmt == 'o')
-                    base = 8;
-                if (*fmt == 'X')
-                    digits = "0123456789ABCDEF";
+                if (*fmt == 'x' || *fmt == 'X') base = 16;
+                if (*fmt == 'o') base = 8;
+                if (*fmt == 'X') digits = "0123456789ABCDEF";
             }
             do {
                 tmp[n++] = digits[v % base];
@@ -135,8 +129,7 @@ int kvsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
             if (!left && !zero)
                 while (fill-- > 0)
                     put(&o, ' ');
-            if (sign)
-                put(&o, sign);
+            if (sign) put(&o, sign);
             if (!left && zero)
                 while (fill-- > 0)
                     put(&o, '0');
@@ -158,8 +151,7 @@ int kvsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
             put(&o, *fmt);
         }
     }
-    if (size)
-        buf[o.len < size ? o.len : size - 1] = '\0';
+    if (size) buf[o.len < size ? o.len : size - 1] = '\0';
     return (int)o.len;
 }
 

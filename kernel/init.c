@@ -29,8 +29,7 @@ static const char *keep_string(uint32_t addr)
 {
     const char *s = addr ? (const char *)(uintptr_t)addr : "";
     size_t n = strlen(s);
-    if (pool_used + n + 1 > STRING_POOL)
-        return "";
+    if (pool_used + n + 1 > STRING_POOL) return "";
     char *d = string_pool + pool_used;
     memcpy(d, s, n + 1);
     pool_used += n + 1;
@@ -44,8 +43,7 @@ static const char *basename_of_first_word(const char *s, char *out, size_t outsz
         end++;
     const char *b = s;
     for (const char *p = s; p < end; p++)
-        if (*p == '/')
-            b = p + 1;
+        if (*p == '/') b = p + 1;
     size_t n = (size_t)(end - b) < outsz - 1 ? (size_t)(end - b) : outsz - 1;
     memcpy(out, b, n);
     out[n] = '\0';
@@ -58,12 +56,9 @@ static void read_multiboot(const struct mb_info *mbi, const char **cmdline)
     /* The app's name is the image file's name without ".elf". */
     basename_of_first_word(*cmdline, progname, sizeof progname);
     char *dot = strstr(progname, ".elf");
-    if (dot)
-        *dot = '\0';
-    if (!progname[0] || strchr(progname, '='))
-        strcpy(progname, "app");
-    if (!(mbi->flags & MB_INFO_MODS))
-        return;
+    if (dot) *dot = '\0';
+    if (!progname[0] || strchr(progname, '=')) strcpy(progname, "app");
+    if (!(mbi->flags & MB_INFO_MODS)) return;
     const struct mb_module *m = (const void *)(uintptr_t)mbi->mods_addr;
     for (uint32_t i = 0; i < mbi->mods_count; i++) {
         if (nmodules == MAX_MODULES) {
@@ -87,10 +82,19 @@ const struct module *module_find(const char *name)
             return &modules[i];
     return NULL;
 }
-int module_count(void) { return nmodules; }
-const struct module *module_get(int i) { return i >= 0 && i < nmodules ? &modules[i] : NULL; }
+int module_count(void)
+{
+    return nmodules;
+}
+const struct module *module_get(int i)
+{
+    return i >= 0 && i < nmodules ? &modules[i] : NULL;
+}
 
-const char *karg(const char *key) { return cmdline_get(&boot_cmdline, key); }
+const char *karg(const char *key)
+{
+    return cmdline_get(&boot_cmdline, key);
+}
 
 int64_t karg_int(const char *key, int64_t def)
 {
@@ -137,8 +141,7 @@ static int nexit_hooks;
 
 void kernel_at_exit(int (*hook)(int code))
 {
-    if (nexit_hooks < 4)
-        exit_hooks[nexit_hooks++] = hook;
+    if (nexit_hooks < 4) exit_hooks[nexit_hooks++] = hook;
 }
 
 noreturn void kernel_halt(int code)

@@ -36,24 +36,57 @@ const struct module *module_find(const char *name);
 int module_count(void);
 const struct module *module_get(int i);
 
-static inline void cpu_pause(void) { __asm__ volatile("pause"); }
-static inline void outb(uint16_t port, uint8_t v) { __asm__ volatile("outb %0, %1" ::"a"(v), "Nd"(port)); }
-static inline void outw(uint16_t port, uint16_t v) { __asm__ volatile("outw %0, %1" ::"a"(v), "Nd"(port)); }
-static inline void outl(uint16_t port, uint32_t v) { __asm__ volatile("outl %0, %1" ::"a"(v), "Nd"(port)); }
-static inline uint8_t inb(uint16_t port) { uint8_t v; __asm__ volatile("inb %1, %0" : "=a"(v) : "Nd"(port)); return v; }
-static inline uint16_t inw(uint16_t port) { uint16_t v; __asm__ volatile("inw %1, %0" : "=a"(v) : "Nd"(port)); return v; }
-static inline uint32_t inl(uint16_t port) { uint32_t v; __asm__ volatile("inl %1, %0" : "=a"(v) : "Nd"(port)); return v; }
+static inline void cpu_pause(void)
+{
+    __asm__ volatile("pause");
+}
+static inline void outb(uint16_t port, uint8_t v)
+{
+    __asm__ volatile("outb %0, %1" ::"a"(v), "Nd"(port));
+}
+static inline void outw(uint16_t port, uint16_t v)
+{
+    __asm__ volatile("outw %0, %1" ::"a"(v), "Nd"(port));
+}
+static inline void outl(uint16_t port, uint32_t v)
+{
+    __asm__ volatile("outl %0, %1" ::"a"(v), "Nd"(port));
+}
+static inline uint8_t inb(uint16_t port)
+{
+    uint8_t v;
+    __asm__ volatile("inb %1, %0" : "=a"(v) : "Nd"(port));
+    return v;
+}
+static inline uint16_t inw(uint16_t port)
+{
+    uint16_t v;
+    __asm__ volatile("inw %1, %0" : "=a"(v) : "Nd"(port));
+    return v;
+}
+static inline uint32_t inl(uint16_t port)
+{
+    uint32_t v;
+    __asm__ volatile("inl %1, %0" : "=a"(v) : "Nd"(port));
+    return v;
+}
 /* 32-bit MMIO; volatile so the compiler neither merges nor reorders device accesses.
  * Host test builds (PORTO_HOST) route them to a device model instead. */
 #ifdef PORTO_HOST
 uint32_t mmio_read32(volatile void *base, uint32_t off);
 void mmio_write32(volatile void *base, uint32_t off, uint32_t v);
 #else
-static inline uint32_t mmio_read32(volatile void *base, uint32_t off) { return *(volatile uint32_t *)((volatile uint8_t *)base + off); }
-static inline void mmio_write32(volatile void *base, uint32_t off, uint32_t v) { *(volatile uint32_t *)((volatile uint8_t *)base + off) = v; }
+static inline uint32_t mmio_read32(volatile void *base, uint32_t off)
+{
+    return *(volatile uint32_t *)((volatile uint8_t *)base + off);
+}
+static inline void mmio_write32(volatile void *base, uint32_t off, uint32_t v)
+{
+    *(volatile uint32_t *)((volatile uint8_t *)base + off) = v;
+}
 #endif
 #define barrier() __asm__ volatile("" ::: "memory")
-#define wmb() __asm__ volatile("sfence" ::: "memory")
-#define rmb() __asm__ volatile("lfence" ::: "memory")
-#define mb() __asm__ volatile("mfence" ::: "memory")
+#define wmb()     __asm__ volatile("sfence" ::: "memory")
+#define rmb()     __asm__ volatile("lfence" ::: "memory")
+#define mb()      __asm__ volatile("mfence" ::: "memory")
 #endif

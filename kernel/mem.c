@@ -31,8 +31,7 @@ void mem_init(const void *mbi_ptr)
                     above4g += b - (a > (1ull << 32) ? a : (1ull << 32));
                     b = 1ull << 32;
                 }
-                if (a < b)
-                    pmm_mark_free(&pmm, (uintptr_t)a, (uintptr_t)b);
+                if (a < b) pmm_mark_free(&pmm, (uintptr_t)a, (uintptr_t)b);
             }
             p += e->size + 4;
         }
@@ -52,21 +51,22 @@ void mem_init(const void *mbi_ptr)
     usable_bytes = (uint64_t)pmm.nfree * PAGE_SIZE;
     kprintf("mem: %lu MiB usable below 4 GiB, heap at 0x%lx", usable_bytes >> 20,
             (uint64_t)pmm.heap_base);
-    if (above4g)
-        kprintf(" (%lu MiB above 4 GiB not mapped, unused)", above4g >> 20);
+    if (above4g) kprintf(" (%lu MiB above 4 GiB not mapped, unused)", above4g >> 20);
     kprintf("\n");
 }
 
 void *page_alloc(size_t npages)
 {
     uintptr_t a = pmm_alloc(&pmm, npages);
-    if (a == PMM_FAIL)
-        return NULL;
+    if (a == PMM_FAIL) return NULL;
     __builtin_memset((void *)a, 0, npages * PAGE_SIZE);
     return (void *)a;
 }
 
-void page_free(void *p, size_t npages) { pmm_free(&pmm, (uintptr_t)p, npages); }
+void page_free(void *p, size_t npages)
+{
+    pmm_free(&pmm, (uintptr_t)p, npages);
+}
 
 void *heap_sbrk(intptr_t incr)
 {
@@ -74,5 +74,11 @@ void *heap_sbrk(intptr_t incr)
     return a == PMM_FAIL ? NULL : (void *)a;
 }
 
-uint64_t mem_total_bytes(void) { return usable_bytes; }
-uint64_t mem_free_bytes(void) { return (uint64_t)pmm.nfree * PAGE_SIZE; }
+uint64_t mem_total_bytes(void)
+{
+    return usable_bytes;
+}
+uint64_t mem_free_bytes(void)
+{
+    return (uint64_t)pmm.nfree * PAGE_SIZE;
+}

@@ -3,10 +3,10 @@
 #define PORTO_MULTIBOOT_H
 #include <stdint.h>
 
-#define MB_INFO_MEMORY (1u << 0)
+#define MB_INFO_MEMORY  (1u << 0)
 #define MB_INFO_CMDLINE (1u << 2)
-#define MB_INFO_MODS (1u << 3)
-#define MB_INFO_MMAP (1u << 6)
+#define MB_INFO_MODS    (1u << 3)
+#define MB_INFO_MMAP    (1u << 6)
 
 struct mb_info {
     uint32_t flags;

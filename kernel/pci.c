@@ -75,8 +75,7 @@ uint64_t pci_bar(const struct pci_dev *d, int n, uint64_t *size)
         mask = 0xffffffff00000000ull | (mask_lo & ~0xfu);
     }
     pci_write16(d, PCI_COMMAND, cmd);
-    if (size)
-        *size = mask ? ~mask + 1 : 0;
+    if (size) *size = mask ? ~mask + 1 : 0;
     return base;
 }
 
@@ -90,16 +89,26 @@ void pci_enable_device(const struct pci_dev *d)
 static const char *class_name(uint32_t cls)
 {
     switch (cls >> 8) {
-    case 0x0600: return "host bridge";
-    case 0x0601: return "ISA bridge";
-    case 0x0604: return "PCI bridge";
-    case 0x0680: return "bridge";
-    case 0x0101: return "IDE";
-    case 0x0106: return "SATA";
-    case 0x0200: return "Ethernet";
-    case 0x0300: return "VGA";
-    case 0x0c05: return "SMBus";
-    default: return "";
+    case 0x0600:
+        return "host bridge";
+    case 0x0601:
+        return "ISA bridge";
+    case 0x0604:
+        return "PCI bridge";
+    case 0x0680:
+        return "bridge";
+    case 0x0101:
+        return "IDE";
+    case 0x0106:
+        return "SATA";
+    case 0x0200:
+        return "Ethernet";
+    case 0x0300:
+        return "VGA";
+    case 0x0c05:
+        return "SMBus";
+    default:
+        return "";
     }
 }
 
@@ -110,25 +119,21 @@ static void scan_bus(uint8_t bus, int depth)
             struct pci_dev d = {.bus = bus, .dev = dev, .fn = fn};
             uint32_t id = pci_read32(&d, PCI_VENDOR_ID);
             if ((id & 0xffff) == 0xffff) {
-                if (fn == 0)
-                    break; /* no device: skip its other functions */
+                if (fn == 0) break; /* no device: skip its other functions */
                 continue;
             }
             d.vendor = (uint16_t)id;
             d.device = (uint16_t)(id >> 16);
             d.class_code = pci_read32(&d, 0x08) >> 8;
             d.header_type = pci_read8(&d, 0x0e);
-            kprintf("pci: %02x:%02x.%x %04x:%04x class %06x %s\n", bus, dev, fn, d.vendor,
-                    d.device, d.class_code, class_name(d.class_code));
-            if (pci_ndevs < PCI_MAX_DEVS)
-                pci_devs[pci_ndevs++] = d;
+            kprintf("pci: %02x:%02x.%x %04x:%04x class %06x %s\n", bus, dev, fn, d.vendor, d.device,
+                    d.class_code, class_name(d.class_code));
+            if (pci_ndevs < PCI_MAX_DEVS) pci_devs[pci_ndevs++] = d;
             if ((d.header_type & 0x7f) == 1 && depth < 8) { /* bridge: scan what is behind */
                 uint8_t secondary = pci_read8(&d, 0x19);
-                if (secondary > bus)
-                    scan_bus(secondary, depth + 1);
+                if (secondary > bus) scan_bus(secondary, depth + 1);
             }
-            if (fn == 0 && !(d.header_type & 0x80))
-                break; /* single-function device */
+            if (fn == 0 && !(d.header_type & 0x80)) break; /* single-function device */
         }
     }
 }

@@ -26,11 +26,11 @@ uint64_t pci_bar(const struct pci_dev *d, int n, uint64_t *size);
 /* Enable memory space, I/O space and bus mastering; disable legacy INTx. */
 void pci_enable_device(const struct pci_dev *d);
 
-#define PCI_VENDOR_ID 0x00
-#define PCI_COMMAND 0x04
-#define PCI_CMD_IO 0x0001
-#define PCI_CMD_MEMORY 0x0002
-#define PCI_CMD_MASTER 0x0004
+#define PCI_VENDOR_ID        0x00
+#define PCI_COMMAND          0x04
+#define PCI_CMD_IO           0x0001
+#define PCI_CMD_MEMORY       0x0002
+#define PCI_CMD_MASTER       0x0004
 #define PCI_CMD_INTX_DISABLE 0x0400
-#define PCI_BAR0 0x10
+#define PCI_BAR0             0x10
 #endif

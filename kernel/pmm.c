@@ -7,7 +7,10 @@
 #include <stdbool.h>
 #include <string.h>
 
-static bool used(const struct pmm *p, size_t i) { return p->bitmap[i / 64] >> (i % 64) & 1; }
+static bool used(const struct pmm *p, size_t i)
+{
+    return p->bitmap[i / 64] >> (i % 64) & 1;
+}
 static void set_used(struct pmm *p, size_t i)
 {
     if (!used(p, i)) {
@@ -48,8 +51,7 @@ void pmm_mark_used(struct pmm *p, uintptr_t addr, uintptr_t end)
 
 uintptr_t pmm_alloc(struct pmm *p, size_t n)
 {
-    if (n == 0 || n > p->npages)
-        return PMM_FAIL;
+    if (n == 0 || n > p->npages) return PMM_FAIL;
     size_t run = 0;
     for (size_t i = p->npages; i-- > 0;) {
         run = used(p, i) ? 0 : run + 1;
@@ -86,28 +88,22 @@ void pmm_heap_init(struct pmm *p, uintptr_t from)
 uintptr_t pmm_sbrk(struct pmm *p, intptr_t incr)
 {
     uintptr_t old = p->heap_brk;
-    if (p->heap_base == 0)
-        return PMM_FAIL; /* no heap (page 0 is never free) */
+    if (p->heap_base == 0) return PMM_FAIL; /* no heap (page 0 is never free) */
     if (incr < 0) {
-        if ((uintptr_t)-incr > old - p->heap_base)
-            return PMM_FAIL;
+        if ((uintptr_t)-incr > old - p->heap_base) return PMM_FAIL;
         p->heap_brk = old + (uintptr_t)incr; /* pages stay reserved for regrowth */
         return old;
     }
     uintptr_t want = old + (uintptr_t)incr;
-    if (want < old)
-        return PMM_FAIL;
+    if (want < old) return PMM_FAIL;
     /* Reserve the pages between the reserved end and the new break, all or nothing. */
     size_t first = p->heap_end / PMM_PAGE, last = (want + PMM_PAGE - 1) / PMM_PAGE;
-    if (last > p->npages)
-        return PMM_FAIL;
+    if (last > p->npages) return PMM_FAIL;
     for (size_t i = first; i < last; i++)
-        if (used(p, i))
-            return PMM_FAIL;
+        if (used(p, i)) return PMM_FAIL;
     for (size_t i = first; i < last; i++)
         set_used(p, i);
-    if (last * PMM_PAGE > p->heap_end)
-        p->heap_end = last * PMM_PAGE;
+    if (last * PMM_PAGE > p->heap_end) p->heap_end = last * PMM_PAGE;
     p->heap_brk = want;
     return old;
 }

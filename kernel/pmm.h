@@ -9,8 +9,8 @@
 #define PMM_FAIL UINTPTR_MAX
 
 struct pmm {
-    uint64_t *bitmap;  /* bit set = page used */
-    size_t npages;     /* pages the bitmap covers, from physical address 0 */
+    uint64_t *bitmap; /* bit set = page used */
+    size_t npages;    /* pages the bitmap covers, from physical address 0 */
     size_t nfree;
     uintptr_t heap_base, heap_brk, heap_end; /* heap: [base, brk) in use, [brk, end) reserved */
 };

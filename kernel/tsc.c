@@ -18,16 +18,18 @@
 uint64_t tsc_hz = 1000000000ull; /* replaced by tsc_calibrate() */
 const char *tsc_method = "none";
 
-#define PIT_HZ 1193182u
-#define PIT_CH2 0x42
-#define PIT_CMD 0x43
-#define PIT_GATE 0x61 /* bit 0: channel 2 gate, bit 1: speaker, bit 5: channel 2 output */
-#define CAL_MS 5u
+#define PIT_HZ    1193182u
+#define PIT_CH2   0x42
+#define PIT_CMD   0x43
+#define PIT_GATE  0x61 /* bit 0: channel 2 gate, bit 1: speaker, bit 5: channel 2 output */
+#define CAL_MS    5u
 #define CAL_TRIES 4
 
 static void cpuid(uint32_t leaf, uint32_t sub, uint32_t r[4])
 {
-    __asm__ volatile("cpuid" : "=a"(r[0]), "=b"(r[1]), "=c"(r[2]), "=d"(r[3]) : "a"(leaf), "c"(sub));
+    __asm__ volatile("cpuid"
+                     : "=a"(r[0]), "=b"(r[1]), "=c"(r[2]), "=d"(r[3])
+                     : "a"(leaf), "c"(sub));
 }
 
 uint64_t tsc_ticks_to_ns(uint64_t ticks, uint64_t hz)
@@ -77,8 +79,7 @@ static uint64_t pit_calibrate(void)
     uint64_t best = 0, best_unc = UINT64_MAX;
     for (int i = 0; i < CAL_TRIES && (i < 2 || best_unc * 100 > best); i++) {
         uint64_t unc, ticks = pit_measure(&unc);
-        if (!ticks)
-            return 0;
+        if (!ticks) return 0;
         if (unc < best_unc) {
             best = ticks;
             best_unc = unc;
@@ -128,8 +129,14 @@ void tsc_calibrate(void)
         tsc_method = "none (no PIT answered; assuming 1 GHz)";
 }
 
-uint64_t tsc_to_ns(uint64_t ticks) { return tsc_ticks_to_ns(ticks, tsc_hz); }
-uint64_t ns_to_tsc(uint64_t ns) { return tsc_ns_to_ticks(ns, tsc_hz); }
+uint64_t tsc_to_ns(uint64_t ticks)
+{
+    return tsc_ticks_to_ns(ticks, tsc_hz);
+}
+uint64_t ns_to_tsc(uint64_t ns)
+{
+    return tsc_ns_to_ticks(ns, tsc_hz);
+}
 
 /* A TSC that never goes backwards. Real PCs with an invariant TSC never need the
  * correction; a virtual CPU whose host thread moves between host CPUs with unsynchronised
@@ -147,7 +154,10 @@ uint64_t tsc_mono(void)
     return t;
 }
 
-uint64_t time_ns(void) { return tsc_to_ns(tsc_mono() - tsc_boot); }
+uint64_t time_ns(void)
+{
+    return tsc_to_ns(tsc_mono() - tsc_boot);
+}
 
 void delay_us(uint64_t us)
 {

@@ -528,9 +528,9 @@ void ap_input(struct ap *ap, const void *frame, size_t len)
         return;
     }
     uint64_t end = (uint64_t)h.frag_off + h.frag_len;
-    int placeable = !(end > h.msg_len || !!(h.flags & AP_F_FIRST) != (h.frag_off == 0) ||
-                      !!(h.flags & AP_F_LAST) != (end == h.msg_len) ||
-                      (h.frag_len == 0 && h.msg_len != 0));
+    int placeable =
+        !(end > h.msg_len || !!(h.flags & AP_F_FIRST) != (h.frag_off == 0) ||
+          !!(h.flags & AP_F_LAST) != (end == h.msg_len) || (h.frag_len == 0 && h.msg_len != 0));
     if (!placeable) {
         /* Cannot be placed; for FC it still occupies its sequence number below. */
         if (!(h.flags & AP_F_FC)) {

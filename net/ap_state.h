@@ -97,14 +97,14 @@ struct ap_peer {
     /* Receiving from this peer. */
     uint32_t rx_expect[2]; /* FC unicast, FC broadcast: next frame sequence expected */
     uint32_t rx_unacked[2];
-    uint8_t rx_rnr[2];   /* the frame at rx_expect was refused: not ready */
-    uint8_t ack_listed;  /* queued in ap->ack_list */
-    uint8_t reack;       /* a duplicate/out-of-order frame wants a pure ACK soon */
-    uint8_t ack_now;     /* a message of it went to a handler: ACK this pass, not later */
-    uint8_t rnr_listed;  /* queued in ap->rnr_list (resume when something frees up) */
-    uint8_t be_seen[2];  /* BE unicast/broadcast: be_last valid */
-    uint16_t held;       /* FC unicast frames of it held past a gap (net/ap_sack.c) */
-    uint8_t be_loss;     /* a BE message of it was lost on the way: report it (ap_pace.c) */
+    uint8_t rx_rnr[2];     /* the frame at rx_expect was refused: not ready */
+    uint8_t ack_listed;    /* queued in ap->ack_list */
+    uint8_t reack;         /* a duplicate/out-of-order frame wants a pure ACK soon */
+    uint8_t ack_now;       /* a message of it went to a handler: ACK this pass, not later */
+    uint8_t rnr_listed;    /* queued in ap->rnr_list (resume when something frees up) */
+    uint8_t be_seen[2];    /* BE unicast/broadcast: be_last valid */
+    uint16_t held;         /* FC unicast frames of it held past a gap (net/ap_sack.c) */
+    uint8_t be_loss;       /* a BE message of it was lost on the way: report it (ap_pace.c) */
     uint32_t be_loss_rate; /* bytes per ms its frames arrived at, 0 = unknown */
     uint32_t be_rx_bytes;  /* BE bytes from it since be_rx_t0: its frames' arrival rate */
     uint64_t be_rx_t0;

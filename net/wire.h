@@ -72,21 +72,21 @@ enum ap_frame_type {
 };
 
 enum ap_frame_flags {
-    AP_F_FC = 0x0001,    /* flow-controlled (reliable) stream; else best effort */
-    AP_F_BCAST = 0x0002, /* sent to every rank as an Ethernet broadcast (dst == AP_WIRE_ALL) */
-    AP_F_FIRST = 0x0004, /* first fragment of its message */
-    AP_F_LAST = 0x0008,  /* last fragment of its message */
-    AP_F_CRC = 0x0010,   /* crc field is valid */
-    AP_F_ACK = 0x0020,   /* ack field is valid */
-    AP_F_BACK = 0x0040,  /* ACK: msg_seq acknowledges the receiver's view of our bcast stream */
-    AP_F_RNR = 0x0080,   /* ACK: frame `ack` of the unicast stream was refused: receiver not
-                            ready (port closed, disarmed or busy) — retry later, peer is alive */
-    AP_F_BRNR = 0x0100,  /* ACK: same for the broadcast FC stream's frame `msg_seq` */
-    AP_F_AUTH = 0x0200,  /* an AP_TAG_LEN-byte tag follows the payload */
-    AP_F_EMSG = 0x0400,  /* ACK: the unicast FC message `msg_len` (its msg_seq) was dropped:
-                            past the receiver's buffer; the sender's call fails EMSGSIZE */
-    AP_F_SACK = 0x0800,  /* ACK: the 8-byte payload is a little-endian map; bit i set: the
-                            receiver holds unicast frame ack + 1 + i (it arrived past a gap) */
+    AP_F_FC = 0x0001,     /* flow-controlled (reliable) stream; else best effort */
+    AP_F_BCAST = 0x0002,  /* sent to every rank as an Ethernet broadcast (dst == AP_WIRE_ALL) */
+    AP_F_FIRST = 0x0004,  /* first fragment of its message */
+    AP_F_LAST = 0x0008,   /* last fragment of its message */
+    AP_F_CRC = 0x0010,    /* crc field is valid */
+    AP_F_ACK = 0x0020,    /* ack field is valid */
+    AP_F_BACK = 0x0040,   /* ACK: msg_seq acknowledges the receiver's view of our bcast stream */
+    AP_F_RNR = 0x0080,    /* ACK: frame `ack` of the unicast stream was refused: receiver not
+                             ready (port closed, disarmed or busy) — retry later, peer is alive */
+    AP_F_BRNR = 0x0100,   /* ACK: same for the broadcast FC stream's frame `msg_seq` */
+    AP_F_AUTH = 0x0200,   /* an AP_TAG_LEN-byte tag follows the payload */
+    AP_F_EMSG = 0x0400,   /* ACK: the unicast FC message `msg_len` (its msg_seq) was dropped:
+                             past the receiver's buffer; the sender's call fails EMSGSIZE */
+    AP_F_SACK = 0x0800,   /* ACK: the 8-byte payload is a little-endian map; bit i set: the
+                             receiver holds unicast frame ack + 1 + i (it arrived past a gap) */
     AP_F_BELOSS = 0x1000, /* ACK: a BE message of the destination was lost on the way; `base`
                              is the rate its frames arrived at, bytes per ms (0: unknown) */
 };

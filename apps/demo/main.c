@@ -18,10 +18,10 @@
 
 #define PORT_PING 1
 #define PORT_BULK 2
-#define ROUNDS 200
-#define BULK (1u << 20)
+#define ROUNDS    200
+#define BULK      (1u << 20)
 #define BULK_REPS 8
-#define WAIT_NS 10000000000ull
+#define WAIT_NS   10000000000ull
 
 static int cmp_u64(const void *a, const void *b)
 {
@@ -43,20 +43,15 @@ static int pingpong(struct ap *ap, int peer, size_t len, int rounds, uint64_t *h
     for (int i = 0; i < rounds; i++) {
         if (me == 0) {
             uint64_t t0 = porto_time_ns();
-            if ((r = ap_send_fc(ap, peer, port, buf, len)) < 0)
-                return r;
-            if ((r = ap_port_wait(ap, port, WAIT_NS, NULL, NULL)) < 0)
-                return r;
+            if ((r = ap_send_fc(ap, peer, port, buf, len)) < 0) return r;
+            if ((r = ap_port_wait(ap, port, WAIT_NS, NULL, NULL)) < 0) return r;
             half_rtt[i] = (porto_time_ns() - t0) / 2;
         } else {
-            if ((r = ap_port_wait(ap, port, WAIT_NS, NULL, NULL)) < 0)
-                return r;
-            if ((r = ap_send_fc(ap, 0, port, buf, len)) < 0)
-                return r;
+            if ((r = ap_port_wait(ap, port, WAIT_NS, NULL, NULL)) < 0) return r;
+            if ((r = ap_send_fc(ap, 0, port, buf, len)) < 0) return r;
         }
     }
-    if (me == 0)
-        qsort(half_rtt, (size_t)rounds, sizeof *half_rtt, cmp_u64);
+    if (me == 0) qsort(half_rtt, (size_t)rounds, sizeof *half_rtt, cmp_u64);
     return 0;
 }
 
@@ -70,15 +65,13 @@ int main(void)
     }
     static uint64_t t[ROUNDS];
     uint8_t *bulk = malloc(BULK), *inbox = malloc(BULK);
-    if (!bulk || !inbox)
-        return fail("malloc", 0);
+    if (!bulk || !inbox) return fail("malloc", 0);
     for (size_t i = 0; i < BULK; i++)
         bulk[i] = (uint8_t)(i * 7 + 1);
     if ((r = ap_port_open(ap, PORT_PING, NULL, 0, NULL, NULL, 0)) < 0 ||
         (r = ap_port_open(ap, PORT_BULK, inbox, BULK, NULL, NULL, 0)) < 0)
         return fail("ap_port_open", r);
-    if ((r = ap_barrier(ap)) < 0)
-        return fail("barrier", r);
+    if ((r = ap_barrier(ap)) < 0) return fail("barrier", r);
 
     if (me == 0) {
         int64_t cpus = porto_arg_int("hostcpus", 0);
@@ -93,8 +86,7 @@ int main(void)
     int bad = 0;
     for (int peer = 1; peer < n; peer++) {
         if (me == 0 || me == peer) {
-            if ((r = pingpong(ap, peer, 0, ROUNDS, t, NULL)) < 0)
-                return fail("ping-pong", r);
+            if ((r = pingpong(ap, peer, 0, ROUNDS, t, NULL)) < 0) return fail("ping-pong", r);
             uint64_t med = t[ROUNDS / 2], min = t[0];
             if ((r = pingpong(ap, peer, BULK, BULK_REPS, t, bulk)) < 0)
                 return fail("bulk ping-pong", r);
@@ -108,14 +100,12 @@ int main(void)
                 bad = 1;
             }
         }
-        if ((r = ap_barrier(ap)) < 0)
-            return fail("barrier", r);
+        if ((r = ap_barrier(ap)) < 0) return fail("barrier", r);
     }
 
     uint64_t t0 = porto_time_ns();
     for (int i = 0; i < ROUNDS; i++)
-        if ((r = ap_barrier(ap)) < 0)
-            return fail("barrier", r);
+        if ((r = ap_barrier(ap)) < 0) return fail("barrier", r);
     uint64_t barrier_ns = (porto_time_ns() - t0) / ROUNDS;
     double one = me + 1, sum = 0;
     t0 = porto_time_ns();
@@ -136,8 +126,7 @@ int main(void)
         part += 4.0 / (1.0 + x * x);
     }
     part *= h;
-    if ((r = ap_allreduce(ap, &part, &pi, 1, AP_DOUBLE, AP_SUM)) < 0)
-        return fail("allreduce", r);
+    if ((r = ap_allreduce(ap, &part, &pi, 1, AP_DOUBLE, AP_SUM)) < 0) return fail("allreduce", r);
     int pi_ok = fabs(pi - M_PI) < 1e-9;
     if (me == 0) {
         printf("barrier (%d nodes):         %8.1f us (mean of %d)\n", n, barrier_ns / 1e3, ROUNDS);

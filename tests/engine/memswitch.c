@@ -44,7 +44,7 @@ struct port {
     atomic_int down;
     struct staged *stage; /* ring of qcap staged frames */
     unsigned st_head, st_count;
-    uint64_t free_ns; /* slow switch: when the port has forwarded everything queued */
+    uint64_t free_ns;    /* slow switch: when the port has forwarded everything queued */
     uint64_t tx_free_ns; /* tx_rate: when this node's link has sent everything given */
 };
 

@@ -423,8 +423,8 @@ static void test_fc_selective_repair(void **state)
     /* About one resend per loss; go-back-N needed ~20. Lost ACKs and tail losses (which end
      * in a timeout that resends what is unacknowledged) leave room for a few more. */
     if (retx > 3 * res.sw.dropped + 32)
-        fail_msg("%llu frames resent for %llu dropped: not selective",
-                 (unsigned long long)retx, (unsigned long long)res.sw.dropped);
+        fail_msg("%llu frames resent for %llu dropped: not selective", (unsigned long long)retx,
+                 (unsigned long long)res.sw.dropped);
 }
 
 /* BE pacing: a sender 10 x faster than the switch port (20 MB/s, 48 KB of buffer) sends
@@ -501,10 +501,14 @@ static void test_be_paced_through_slow_switch(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_bcast_fc_lossy), cmocka_unit_test(test_fc_random_traffic),
-        cmocka_unit_test(test_fc_shared_port), cmocka_unit_test(test_be_random_traffic),
-        cmocka_unit_test(test_be_shared_port), cmocka_unit_test(test_sequence_wrap),
-        cmocka_unit_test(test_fc_selective_repair), cmocka_unit_test(test_be_paced_through_slow_switch),
+        cmocka_unit_test(test_bcast_fc_lossy),
+        cmocka_unit_test(test_fc_random_traffic),
+        cmocka_unit_test(test_fc_shared_port),
+        cmocka_unit_test(test_be_random_traffic),
+        cmocka_unit_test(test_be_shared_port),
+        cmocka_unit_test(test_sequence_wrap),
+        cmocka_unit_test(test_fc_selective_repair),
+        cmocka_unit_test(test_be_paced_through_slow_switch),
     };
     if (getenv("TEST_FILTER"))
         cmocka_set_test_filter(getenv("TEST_FILTER")); /* e.g. TEST_FILTER='*bcast*' */

@@ -11,11 +11,17 @@
 #include "kernel/tsc.h"
 
 uint64_t tsc_boot; /* defined by boot/entry.S on the machine */
-int64_t karg_int(const char *key, int64_t def) { return (void)key, def; } /* kernel/init.c */
+int64_t karg_int(const char *key, int64_t def)
+{
+    return (void)key, def;
+} /* kernel/init.c */
 
 /* The console's part (kernel/console.c on the machine): here kprintf lands in a buffer. */
 static char console[256];
-int kvprintf(const char *fmt, va_list ap) { return kvsnprintf(console, sizeof console, fmt, ap); }
+int kvprintf(const char *fmt, va_list ap)
+{
+    return kvsnprintf(console, sizeof console, fmt, ap);
+}
 
 static void same_as_libc(const char *fmt, ...)
 {

@@ -45,7 +45,7 @@ static void heap_grows_shrinks_and_stops_at_used_pages(void **state)
     pmm_mark_used(&p, 0x200000, 0x201000); /* splits RAM: 0x121000-0x200000, 0x201000-0x400000 */
     pmm_heap_init(&p, 0x120001);
     assert_int_equal(p.heap_base, 0x201000); /* the larger run */
-    uintptr_t top = pmm_alloc(&p, 1);         /* page_alloc takes from the top */
+    uintptr_t top = pmm_alloc(&p, 1);        /* page_alloc takes from the top */
     assert_int_equal(top, 0x3ff000);
     assert_int_equal(pmm_sbrk(&p, 100), 0x201000);
     assert_int_equal(pmm_sbrk(&p, 0), 0x201000 + 100);
