@@ -1,6 +1,6 @@
 /*
  * apps/collbench — latency of the engine's collectives vs message size and number of nodes
- * (issue 7): barrier, broadcast (ap_coll_bcast from rank 0) and allreduce (doubles, sum) for
+ * (make bench): barrier, broadcast (ap_coll_bcast from rank 0) and allreduce (doubles, sum) for
  * sizes 8 B .. 1 MiB, plus a 0-byte best-effort ping-pong between ranks 0 and 1 in the same
  * job (the latency the collectives are compared with, under the same host load) and a
  * flow-controlled ping-pong of the largest size (D(max), what a large collective is compared
