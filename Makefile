@@ -27,7 +27,7 @@ TARGET_CFLAGS := -std=c11 -O2 -g -Wall -Wextra -Werror -ffreestanding -fno-pic -
 	-mno-red-zone -mcmodel=small -fno-stack-protector -fno-omit-frame-pointer \
 	-MMD -MP
 # Porto provides clock_gettime with a monotonic clock (libc/syscalls.c): tell newlib.
-CPPFLAGS := -I. -Iinclude -isystem $(NEWLIB_INC) -D_DEFAULT_SOURCE -DPORTO_BARE=1 \
+CPPFLAGS := -I. -Iinclude -Ilibc/include -isystem $(NEWLIB_INC) -D_DEFAULT_SOURCE -DPORTO_BARE=1 \
 	-D_POSIX_TIMERS=1 -D_POSIX_MONOTONIC_CLOCK=200112L
 ASFLAGS  := -g
 

@@ -12,7 +12,8 @@ HOSTED_CFLAGS  := -std=c11 -O2 -g -Wall -Wextra -Werror -I. -Iinclude -D_DEFAULT
 	-DPORTO_HOSTED=1 -msse4.2 -fno-omit-frame-pointer -MMD -MP
 HOSTED_SANFLAGS := -fsanitize=address,undefined -fno-sanitize-recover=undefined
 # linktest checks Porto's own NIC drivers frame by frame: there is no Porto driver hosted.
-HOSTED_EXCLUDE := linktest
+# posixtest checks Porto's bare-metal C library: a hosted app has the host's.
+HOSTED_EXCLUDE := linktest posixtest
 HOSTED_APPS    := $(filter-out $(HOSTED_EXCLUDE),$(APPS))
 # The runtime (hosted/), the shared job layer and the engine (net/ without the bare machine's
 # platform net/job.c and NIC link net/link_nic.c), the word parser (kernel/cmdline.c: pure

@@ -254,7 +254,7 @@ static int fail_nomem(struct builder *b, const char *fn)
 static int make(int count, const int *lens, const MPI_Aint *disps, const MPI_Datatype *types,
                 MPI_Datatype *out, const char *fn)
 {
-    struct builder b;
+    struct builder b = {0}; /* begin() fills it; zeroed so no path reads it unset */
     MPI_TRY(begin(&b, count, MPI_DATATYPE_NULL, out, fn));
     struct bounds bd = {0};
     for (int i = 0; i < count; i++) {

@@ -1,5 +1,5 @@
 /*
- * include/pthread.h — POSIX threads on a machine that runs one thread. Programs that include
+ * libc/include/pthread.h — POSIX threads on a machine that runs one thread. Programs that include
  * it (benchmark utilities, MPI programs with an optional threaded mode) compile and link;
  * what one thread can honour works: mutexes, condition variables that are signalled, once,
  * thread-specific keys, attributes. pthread_create fails with EAGAIN (no second thread can
