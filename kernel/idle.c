@@ -35,7 +35,7 @@
 #define VEC_TIMER    0x20
 #define VEC_SPURIOUS 0xFF
 
-/* Used by the timer's interrupt stub (boot/isr.S) to acknowledge it. */
+/* Used by the timer's interrupt entry code (boot/isr.S) to acknowledge it. */
 volatile uint32_t *lapic_eoi_reg;
 void isr_apic_timer(void);
 void isr_apic_spurious(void);
