@@ -237,6 +237,21 @@ static MPI_Status *st_at(MPI_Status *sts, int i)
     return sts == MPI_STATUSES_IGNORE || !sts ? MPI_STATUS_IGNORE : &sts[i];
 }
 
+/* Every request of the set is complete: finish each (inert ones get an empty status). */
+static int finish_all(int count, MPI_Request *requests, MPI_Status *statuses, const char *fn)
+{
+    int any_err = 0;
+    for (int i = 0; i < count; i++) {
+        if (inert(requests[i])) {
+            empty_status(st_at(statuses, i));
+            continue;
+        }
+        if (mpi_req_finish(mpi_req_get(requests[i]), &requests[i], st_at(statuses, i))) any_err = 1;
+    }
+    if (any_err) return mpi_err(MPI_COMM_WORLD, MPI_ERR_IN_STATUS, "%s: a request failed", fn);
+    return MPI_SUCCESS;
+}
+
 int PMPI_Testall(int count, MPI_Request *requests, int *flag, MPI_Status *statuses)
 {
     MPI_TRY(check_reqs(count, requests, "MPI_Testall"));
@@ -248,16 +263,7 @@ int PMPI_Testall(int count, MPI_Request *requests, int *flag, MPI_Status *status
             return MPI_SUCCESS;
         }
     *flag = 1;
-    int any_err = 0;
-    for (int i = 0; i < count; i++) {
-        if (inert(requests[i])) {
-            empty_status(st_at(statuses, i));
-            continue;
-        }
-        if (mpi_req_finish(mpi_req_get(requests[i]), &requests[i], st_at(statuses, i))) any_err = 1;
-    }
-    if (any_err) return mpi_err(MPI_COMM_WORLD, MPI_ERR_IN_STATUS, "MPI_Testall: a request failed");
-    return MPI_SUCCESS;
+    return finish_all(count, requests, statuses, "MPI_Testall");
 }
 MPI_ALIAS(Testall)
 
@@ -266,16 +272,7 @@ int PMPI_Waitall(int count, MPI_Request *requests, MPI_Status *statuses)
     MPI_TRY(check_reqs(count, requests, "MPI_Waitall"));
     for (int i = 0; i < count; i++)
         if (!inert(requests[i])) mpi_wait_req(mpi_req_get(requests[i]));
-    int any_err = 0;
-    for (int i = 0; i < count; i++) {
-        if (inert(requests[i])) {
-            empty_status(st_at(statuses, i));
-            continue;
-        }
-        if (mpi_req_finish(mpi_req_get(requests[i]), &requests[i], st_at(statuses, i))) any_err = 1;
-    }
-    if (any_err) return mpi_err(MPI_COMM_WORLD, MPI_ERR_IN_STATUS, "MPI_Waitall: a request failed");
-    return MPI_SUCCESS;
+    return finish_all(count, requests, statuses, "MPI_Waitall");
 }
 MPI_ALIAS(Waitall)
 
