@@ -31,7 +31,7 @@ static void pool_reap(struct mpi_proc *p)
 {
     for (unsigned k = 0; k < MPI_POOL; k++) {
         struct mpi_pool_ent *e = &p->pool[k];
-        if (e->busy && e->ar.status != AP_PENDING) pool_done(p, e);
+        if (e->busy && ap_status(&e->ar) != AP_PENDING) pool_done(p, e);
     }
 }
 
@@ -50,7 +50,7 @@ static struct mpi_pool_ent *pool_get(struct mpi_proc *p, int dst)
     }
     for (unsigned k = 0; k < MPI_POOL; k++) {
         struct mpi_pool_ent *e = &p->pool[(p->pool_next + k) % MPI_POOL];
-        if (e->busy && e->ar.status != AP_PENDING) pool_done(p, e);
+        if (e->busy && ap_status(&e->ar) != AP_PENDING) pool_done(p, e);
         if (!e->busy) {
             p->pool_next = (p->pool_next + k + 1) % MPI_POOL;
             return e;
@@ -276,16 +276,16 @@ void mpi_land_retry(void)
 void mpi_req_update(struct mpi_req *r)
 {
     struct mpi_proc *p = mpi_proc();
-    if (r->ar_hdr_busy && r->ar_hdr.status != AP_PENDING) {
+    if (r->ar_hdr_busy && ap_status(&r->ar_hdr) != AP_PENDING) {
         r->ar_hdr_busy = false;
-        if (r->ar_hdr.status < 0 && !r->done) {
+        if (ap_status(&r->ar_hdr) < 0 && !r->done) {
             r->err = MPI_ERR_OTHER;
             mpi_req_complete(r);
         }
     }
-    if (r->ar_data_busy && r->ar_data.status != AP_PENDING) {
+    if (r->ar_data_busy && ap_status(&r->ar_data) != AP_PENDING) {
         r->ar_data_busy = false;
-        if (r->ar_data.status < 0) r->err = MPI_ERR_OTHER;
+        if (ap_status(&r->ar_data) < 0) r->err = MPI_ERR_OTHER;
         if (r->rs == RS_PUT) {
             r->rs = RS_IDLE;
             mpi_req_complete(r);

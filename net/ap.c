@@ -319,6 +319,7 @@ int ap_poll(struct ap *ap)
      * answer, if any, already carried the ACK. */
     apx_flush_acks(ap, received > 0);
     ap->link->flush(ap->link->ctx);
+    apx_drain(ap);
     ap->depth--;
     return work;
 }
@@ -337,11 +338,7 @@ void apx_wait_step(struct ap *ap)
 
 int apx_req_check(struct ap *ap, struct ap_req *req)
 {
-    if (req->status == AP_PENDING && req->phase == AP_PH_DRAIN &&
-        ap->link->pending(ap->link->ctx) == 0) {
-        req->phase = AP_PH_DONE;
-        req->status = req->result;
-    }
+    if (req->status == AP_PENDING && req->phase == AP_PH_DRAIN) apx_drain(ap);
     return req->status;
 }
 

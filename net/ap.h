@@ -73,9 +73,9 @@
  * `dst` is a rank or AP_ALL (every other rank, one Ethernet broadcast per fragment; the reliable
  * AP_ALL variant is acknowledged by every live receiver). A send to one's own rank is delivered
  * locally. Blocking calls return 0 or a negative AP_E* code. Non-blocking calls take a caller-owned
- * `struct ap_req`; the buffer (and the req) must stay untouched until ap_test() returns <= 0 or
- * ap_wait() returns. Payloads are not copied on transmit (zero copy): the link reads them in
- * place, which is why even BE completions wait until the link has finished with them.
+ * `struct ap_req`; the buffer (and the req) must stay untouched until ap_test() or ap_status()
+ * returns <= 0 or ap_wait() returns. Payloads are not copied on transmit (zero copy): the link
+ * reads them in place, which is why even BE completions wait until the link has finished with them.
  *
  * ## Collectives
  * Every rank calls them in the same order. They use an internal port opened by ap_init, tag every
@@ -315,6 +315,14 @@ int ap_isendv_fc(struct ap *ap, struct ap_req *req, int dst, int port, size_t of
 /* AP_PENDING (positive) while in flight, then 0 or -AP_E*. Polls once. */
 int ap_test(struct ap *ap, struct ap_req *req);
 int ap_wait(struct ap *ap, struct ap_req *req);
+/* What ap_test would return, without polling: the request as of the engine's last pass. Every
+ * ap_poll (and every blocking call) finishes the requests that completed, including those
+ * that waited for the link to let go of their buffer, so a loop that polls anyway (an MPI
+ * library's progress) can check many requests at no cost. */
+static inline int ap_status(const struct ap_req *req)
+{
+    return req->status;
+}
 
 /* Collectives (net/ap_coll.c). Buffers: `count` elements of `type`; gather blocks of `blk`
  * bytes, rank r's block at r * blk in recvbuf (nodes * blk bytes; significant at root only

@@ -85,6 +85,7 @@ void apx_self_deliver(struct ap *ap);
 /* ap_tx.c */
 void apx_flush_acks(struct ap *ap, int urgent_only);
 void apx_complete(struct ap *ap, struct ap_req *req, int status);
+void apx_drain(struct ap *ap); /* finish the requests that waited for the link, if it is done */
 void apx_be_tx(struct ap *ap, int *budget);
 void apx_tx_progress(struct ap *ap, int *work);
 

@@ -200,6 +200,9 @@ struct ap {
     uint64_t be_tx_bytes, be_tx_t0, be_tx_prev, be_tx_prev_ns; /* our BE send rate, 2 windows */
     /* BE and local queues. */
     struct ap_req *beq_head, *beq_tail;
+    /* Requests complete but for the link, which still reads their payload: finished together
+     * once it is done with every frame (apx_drain). */
+    struct ap_req *drain_head, *drain_tail;
     struct ap_req *selfq_head, *selfq_tail;
     /* Deliveries waiting for their handler. */
     struct ap_event ev[AP_EVQ];

@@ -88,14 +88,34 @@ void apx_complete(struct ap *ap, struct ap_req *r, int status)
         ap->st.tx_msg_bytes += r->msg_len;
     }
     r->next = NULL;
-    /* The link may still be reading payload it did not copy: finish only once it is done. */
+    /* The link may still be reading payload it did not copy: finish only once it is done.
+     * Every poll pass checks (apx_drain), so the status becomes final without ap_test. */
     if (r->drain && ap->link->pending(ap->link->ctx) != 0) {
         r->result = status;
         r->phase = AP_PH_DRAIN;
+        if (ap->drain_tail)
+            ap->drain_tail->next = r;
+        else
+            ap->drain_head = r;
+        ap->drain_tail = r;
         return;
     }
     r->phase = AP_PH_DONE;
     r->status = status;
+}
+
+void apx_drain(struct ap *ap)
+{
+    if (!ap->drain_head || ap->link->pending(ap->link->ctx) != 0) return;
+    /* Nothing pending: the link is done with every frame handed to it, theirs included. */
+    while (ap->drain_head) {
+        struct ap_req *r = ap->drain_head;
+        ap->drain_head = r->next;
+        r->next = NULL;
+        r->phase = AP_PH_DONE;
+        r->status = r->result;
+    }
+    ap->drain_tail = NULL;
 }
 
 /* ---- BE and local queues ---- */

@@ -44,6 +44,7 @@ struct port {
     atomic_int down;
     struct staged *stage; /* ring of qcap staged frames */
     unsigned st_head, st_count;
+    unsigned st_queued;  /* staged since the last flush: the device has not been told yet */
     uint64_t free_ns;    /* slow switch: when the port has forwarded everything queued */
     uint64_t tx_free_ns; /* tx_rate: when this node's link has sent everything given */
 };
@@ -195,11 +196,11 @@ static int deliver(struct msw *sw, struct port *p, uint8_t *frame, unsigned len)
     return 0;
 }
 
-/* Deferred mode: the device finishes reading the oldest staged frame. */
+/* Deferred mode: the device finishes reading the oldest staged frame it was told about. */
 static int stage_complete_one(struct port *p)
 {
     struct msw *sw = p->sw;
-    if (!p->st_count) return 0;
+    if (p->st_count == p->st_queued) return 0;
     struct staged *s = &p->stage[p->st_head];
     for (unsigned k = 0; k < s->nref; k++)
         memcpy(s->data + s->ref[k].at, s->ref[k].base, s->ref[k].len);
@@ -238,6 +239,7 @@ static int l_send(void *ctx, const struct link_iov *iov, unsigned niov)
             at += (uint32_t)iov[k].len;
         }
         p->st_count++;
+        p->st_queued++;
         return 0;
     }
     pthread_mutex_lock(&sw->fmu);
@@ -259,14 +261,15 @@ static int l_send(void *ctx, const struct link_iov *iov, unsigned niov)
 
 static void l_flush(void *ctx)
 {
-    (void)ctx;
+    struct port *p = ctx;
+    p->st_queued = 0; /* the doorbell: the device may read them now */
 }
 
 static int l_poll(void *ctx, link_rx_fn fn, void *arg, unsigned budget)
 {
     struct port *p = ctx;
     struct msw *sw = p->sw;
-    while (p->st_count && stage_complete_one(p) > 0) {
+    while (stage_complete_one(p) > 0) {
     }
     int n = 0;
     uint64_t now = 0;

@@ -7,8 +7,11 @@
  * Node k has MAC 02:50:4f:00:HI:LO (k = HI << 8 | LO). Frames are copied whole at send time,
  * unless `deferred` is set: then pieces larger than LINK_COPY_MAX are read later (a frame
  * "in the device"), one per pending() call and all on the sender's next poll(), which catches
- * engines that reuse a buffer before pending() reaches 0. A full receive queue refuses the
- * send (back-pressure, like a full TX ring), so a fault-free switch never loses a frame.
+ * engines that reuse a buffer before pending() reaches 0. Like a NIC's ring, a frame in that
+ * mode is pending from send() until the device was told of it by flush() (the doorbell) and
+ * has read it: pending() stays above 0 while frames wait for the doorbell. A full receive queue
+ * refuses the send (back-pressure, like a full TX ring), so a fault-free switch never loses a
+ * frame.
  */
 #ifndef PORTO_TESTS_MEMSWITCH_H
 #define PORTO_TESTS_MEMSWITCH_H

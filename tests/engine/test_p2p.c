@@ -578,6 +578,41 @@ static void test_zero_copy_lifetime(void **state)
     run_ok(&o, zerocopy_node, NULL);
 }
 
+/* A zero-copy send that the link still reads when its last ACK comes in completes later, when
+ * the link lets go of the buffer: a caller that only polls (an MPI library's progress loop)
+ * must see that completion without ever calling ap_test or ap_wait. Both ranks send at once,
+ * so ACKs are queued ahead of each completion and the link is busy when it happens. */
+static int poll_completion_node(struct ap *ap, void *vp)
+{
+    (void)vp;
+    enum { LEN = 200000 };
+    static _Thread_local uint8_t rx[LEN], tx[LEN];
+    int peer = 1 - ap_rank(ap);
+    TC_CHECK(ap, ap_port_open(ap, 22, rx, LEN, NULL, NULL, 0) == 0, "open");
+    fill(tx, LEN, 9);
+    tc_sync(ap);
+    for (int k = 0; k < 20; k++) {
+        struct ap_req req;
+        TC_CHECK(ap, ap_isend_fc(ap, &req, peer, 22, tx, LEN) == 0, "isend");
+        uint64_t t0 = msw_now_ns();
+        while (ap_status(&req) == AP_PENDING && msw_now_ns() - t0 < 20000000000ull)
+            ap_poll(ap);
+        TC_CHECK(ap, ap_status(&req) == 0, "send %d: status %d after polling alone", k,
+                 ap_status(&req));
+        TC_CHECK(ap, ap_port_wait(ap, 22, 20000000000ull, NULL, NULL) == 0, "receive %d", k);
+    }
+    tc_sync(ap);
+    return 0;
+}
+
+static void test_poll_completion(void **state)
+{
+    (void)state;
+    struct tc_opts o = opts(2);
+    o.sw.deferred = 1;
+    run_ok(&o, poll_completion_node, NULL);
+}
+
 /* ---- a dead peer: FC sends fail after the give-up time, nothing hangs ---- */
 
 static int dead_peer_node(struct ap *ap, void *vp)
@@ -850,6 +885,7 @@ int main(void)
         cmocka_unit_test(test_self),
         cmocka_unit_test(test_bcast),
         cmocka_unit_test(test_zero_copy_lifetime),
+        cmocka_unit_test(test_poll_completion),
         cmocka_unit_test(test_dead_peer),
         cmocka_unit_test(test_foreign),
         cmocka_unit_test(test_args),

@@ -56,6 +56,7 @@ unsigned mh_run(const struct mh_opts *o, int (*fn)(void), int *codes)
     t.sw.faults.drop = o->drop;
     t.sw.faults.reorder = o->reorder;
     t.sw.faults.dup = o->dup;
+    t.sw.deferred = o->deferred;
     t.ap.job_id = 0x4d5049;
     t.ap.rto_init_ns = 5000000;
     t.ap.rto_min_ns = 1000000;

@@ -14,6 +14,9 @@
 struct mh_opts {
     unsigned nodes;
     double drop, reorder, dup; /* switch faults */
+    /* The links read large pieces later, like a NIC's DMA (memswitch.h): an engine request
+     * then completes only once the link is done with its buffer. */
+    bool deferred;
     unsigned timeout_s;
 };
 

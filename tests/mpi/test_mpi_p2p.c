@@ -448,14 +448,66 @@ static void test_lossy(void **state)
     assert_int_equal(mh_run(&o, rank_order, NULL), 0);
 }
 
+/* Links that read large pieces after the send call returned, as a NIC does by DMA: a send's
+ * engine request completes only once the link let go of its buffer, and libmpi must see that
+ * completion through its progress loop alone (the bounce buffers of eager messages, the
+ * rendezvous data). */
+static int rank_ring(void)
+{
+    CHECK_OK(MPI_Init(NULL, NULL));
+    int me = mh_rank(), n = mh_size();
+    size_t max = 300000;
+    unsigned char *out = malloc(max), *in = malloc(max);
+    CHECK(out && in, "malloc");
+    for (int k = 0; k < NSIZES; k++) {
+        for (int rep = 0; rep < 3; rep++) {
+            unsigned id = (unsigned)(me * 1000 + k * 10 + rep);
+            fill(out, (size_t)sizes[k], id);
+            MPI_Request r;
+            MPI_Status st;
+            CHECK_OK(MPI_Irecv(in, sizes[k], MPI_BYTE, MPI_ANY_SOURCE, k, MPI_COMM_WORLD, &r));
+            CHECK_OK(MPI_Send(out, sizes[k], MPI_BYTE, (me + 1) % n, k, MPI_COMM_WORLD));
+            CHECK_OK(MPI_Wait(&r, &st));
+            int left = (me - 1 + n) % n;
+            CHECK(st.MPI_SOURCE == left, "size %d: source %d", sizes[k], st.MPI_SOURCE);
+            CHECK(same(in, (size_t)sizes[k], (unsigned)(left * 1000 + k * 10 + rep)),
+                  "size %d: bytes differ", sizes[k]);
+        }
+    }
+    /* More eager messages to one rank than it has eager ports: the bounce buffers must come
+     * back while the sender only polls. */
+    if (me == 0) {
+        for (int k = 0; k < 40 * (n - 1); k++) {
+            int v;
+            CHECK_OK(
+                MPI_Recv(&v, 1, MPI_INT, MPI_ANY_SOURCE, 7, MPI_COMM_WORLD, MPI_STATUS_IGNORE));
+        }
+    } else {
+        for (int i = 0; i < 40; i++)
+            CHECK_OK(MPI_Send(&i, 1, MPI_INT, 0, 7, MPI_COMM_WORLD));
+    }
+    free(out);
+    free(in);
+    return MPI_Finalize();
+}
+
+static void test_deferred_link(void **state)
+{
+    (void)state;
+    struct mh_opts o = {.nodes = 4, .deferred = true, .timeout_s = 60};
+    assert_int_equal(mh_run(&o, rank_ring, NULL), 0);
+    assert_int_equal(mh_run(&o, rank_order, NULL), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_sizes),      cmocka_unit_test(test_order_wildcards),
-        cmocka_unit_test(test_truncate),   cmocka_unit_test(test_ssend),
-        cmocka_unit_test(test_probe),      cmocka_unit_test(test_persistent),
-        cmocka_unit_test(test_cancel),     cmocka_unit_test(test_waits),
-        cmocka_unit_test(test_bsend_self), cmocka_unit_test(test_lossy),
+        cmocka_unit_test(test_sizes),         cmocka_unit_test(test_order_wildcards),
+        cmocka_unit_test(test_truncate),      cmocka_unit_test(test_ssend),
+        cmocka_unit_test(test_probe),         cmocka_unit_test(test_persistent),
+        cmocka_unit_test(test_cancel),        cmocka_unit_test(test_waits),
+        cmocka_unit_test(test_bsend_self),    cmocka_unit_test(test_lossy),
+        cmocka_unit_test(test_deferred_link),
     };
     if (getenv("TEST_FILTER")) cmocka_set_test_filter(getenv("TEST_FILTER"));
     return cmocka_run_group_tests(tests, NULL, NULL);
