@@ -37,6 +37,25 @@ int PMPI_Win_allocate(MPI_Aint size, int disp_unit, MPI_Info info, MPI_Comm comm
     return unsupported(comm, "MPI_Win_allocate", "one-sided windows (MPI_Win_*)");
 }
 MPI_ALIAS(Win_allocate)
+int PMPI_Win_create_dynamic(MPI_Info info, MPI_Comm comm, MPI_Win *win)
+{
+    (void)info;
+    if (win) *win = MPI_WIN_NULL;
+    return unsupported(comm, "MPI_Win_create_dynamic", "one-sided windows (MPI_Win_*)");
+}
+MPI_ALIAS(Win_create_dynamic)
+int PMPI_Win_attach(MPI_Win win, void *base, MPI_Aint size)
+{
+    (void)win, (void)base, (void)size;
+    WIN(Win_attach);
+}
+MPI_ALIAS(Win_attach)
+int PMPI_Win_detach(MPI_Win win, const void *base)
+{
+    (void)win, (void)base;
+    WIN(Win_detach);
+}
+MPI_ALIAS(Win_detach)
 int PMPI_Win_free(MPI_Win *win)
 {
     (void)win;

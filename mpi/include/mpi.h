@@ -424,6 +424,9 @@ MPI_DECL_(int, Win_create,
           (void *base, MPI_Aint size, int disp_unit, MPI_Info info, MPI_Comm comm, MPI_Win *win))
 MPI_DECL_(int, Win_allocate,
           (MPI_Aint size, int disp_unit, MPI_Info info, MPI_Comm comm, void *baseptr, MPI_Win *win))
+MPI_DECL_(int, Win_create_dynamic, (MPI_Info info, MPI_Comm comm, MPI_Win *win))
+MPI_DECL_(int, Win_attach, (MPI_Win win, void *base, MPI_Aint size))
+MPI_DECL_(int, Win_detach, (MPI_Win win, const void *base))
 MPI_DECL_(int, Win_free, (MPI_Win * win))
 MPI_DECL_(int, Win_fence, (int assert, MPI_Win win))
 MPI_DECL_(int, Win_lock, (int lock_type, int rank, int assert, MPI_Win win))

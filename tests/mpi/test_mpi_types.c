@@ -276,6 +276,10 @@ static int rank_errors(void)
     CHECK(MPI_Win_create(&x, 4, 1, MPI_INFO_NULL, MPI_COMM_WORLD, &w) ==
               MPI_ERR_UNSUPPORTED_OPERATION,
           "Win_create");
+    CHECK(MPI_Win_create_dynamic(MPI_INFO_NULL, MPI_COMM_WORLD, &w) ==
+              MPI_ERR_UNSUPPORTED_OPERATION,
+          "Win_create_dynamic");
+    CHECK(MPI_Win_attach(w, &x, 4) == MPI_ERR_UNSUPPORTED_OPERATION, "Win_attach");
     MPI_File f;
     CHECK(MPI_File_open(MPI_COMM_WORLD, "x", MPI_MODE_RDONLY, MPI_INFO_NULL, &f) ==
               MPI_ERR_UNSUPPORTED_OPERATION,
