@@ -7,7 +7,7 @@ MPI_LIB    ?= $(BUILD)/libmpi.a
 SDK_MPI_LIB := $(if $(and $(MPI_HEADER),$(wildcard mpi/mpi.mk)),$(MPI_LIB))
 
 .PHONY: install
-install: $(PORTO_LIB) $(NEWLIB_STAMP) $(SDK_MPI_LIB)
+install: $(PORTO_LIB) $(NEWLIB_STAMP) $(SDK_MPI_LIB) $(BUILD)/tools/tsc-rate
 	@[ -n "$(PREFIX)" ] || { echo "usage: make install PREFIX=DIR (e.g. PREFIX=\$$HOME/porto)"; exit 2; }
 	BUILD=$(BUILD) NEWLIB_INC=$(NEWLIB_INC) NEWLIB_LIB=$(NEWLIB_LIB) \
 		SDK_MPI_H=$(if $(SDK_MPI_LIB),$(MPI_HEADER)) SDK_MPI_A=$(SDK_MPI_LIB) sdk/install "$(PREFIX)"
