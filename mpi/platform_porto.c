@@ -63,7 +63,14 @@ uint64_t mpi_platform_now_ns(void)
     return porto_time_ns();
 }
 
-void mpi_platform_idle(void) {}
+/* The engine's idle hook: under idle=halt (more nodes than host CPUs) a wait that brings
+ * nothing halts the CPU as the engine's own waits do, instead of spinning on a CPU the
+ * other nodes need; under idle=spin it returns at once. */
+void mpi_platform_idle(void)
+{
+    struct mpi_proc *p = mpi_proc();
+    if (p->ap) ap_idle(p->ap);
+}
 
 void mpi_platform_name(char *buf, size_t size)
 {

@@ -333,7 +333,12 @@ void ap_flush(struct ap *ap)
 /* One wait step for blocking calls: poll, and let the host breathe when nothing moved. */
 void apx_wait_step(struct ap *ap)
 {
-    if (ap_poll(ap) == 0 && ap->cfg.idle) ap->cfg.idle(ap->cfg.idle_arg);
+    if (ap_poll(ap) == 0) ap_idle(ap);
+}
+
+void ap_idle(struct ap *ap)
+{
+    if (ap->cfg.idle) ap->cfg.idle(ap->cfg.idle_arg);
 }
 
 int apx_req_check(struct ap *ap, struct ap_req *req)

@@ -254,6 +254,10 @@ void ap_fini(struct ap *ap); /* free everything ap_init / ap_port_open allocated
 
 /* Progress: receive, run handlers, (re)transmit, acknowledge. Returns frames handled. */
 int ap_poll(struct ap *ap);
+/* What the engine's own blocking calls do after a pass that made no progress: the platform's
+ * idle hook (ap_config.idle; nothing when there is none). For libraries with wait loops of
+ * their own (an MPI library), so that they give the CPU back exactly as the engine does. */
+void ap_idle(struct ap *ap);
 /* Send every ACK still held back for piggybacking (a message taken with ap_port_wait is
  * acknowledged one poll later, so that an answer can carry the ACK). Call it before the node
  * stops calling the engine for good, e.g. right before halting. */
