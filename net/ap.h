@@ -239,6 +239,7 @@ struct ap_req {
     uint32_t msg_seq, msg_len, base;
     uint32_t sent;     /* payload bytes already handed to the link once */
     uint32_t last_seq; /* FC: sequence number of its last frame */
+    uint64_t handed;   /* complete but for the link: frames handed to it by then */
     unsigned cur_iov;  /* fragmentation cursor: piece and offset inside it */
     size_t cur_off;
     struct ap_iov iov[AP_REQ_IOV];

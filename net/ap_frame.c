@@ -147,6 +147,7 @@ int apx_xmit(struct ap *ap, int dst, struct ap_hdr *h, struct link_iov *pieces, 
         return -1;
     }
     ap->st.tx_frames++;
+    ap->tx_handed++;
     ap->st.tx_bytes += AP_FRAME_HLEN + h->frag_len + (ap->auth ? AP_TAG_LEN : 0);
     if (p && (h->flags & AP_F_ACK)) p->rx_unacked[0] = 0;
     return 0;

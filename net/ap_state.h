@@ -200,9 +200,12 @@ struct ap {
     uint64_t be_tx_bytes, be_tx_t0, be_tx_prev, be_tx_prev_ns; /* our BE send rate, 2 windows */
     /* BE and local queues. */
     struct ap_req *beq_head, *beq_tail;
-    /* Requests complete but for the link, which still reads their payload: finished together
-     * once it is done with every frame (apx_drain). */
+    /* Requests complete but for the link, which still reads their payload, oldest first:
+     * each is finished once the link is done with every frame handed to it before the
+     * request completed (apx_drain). A link finishes frames in the order it got them, so
+     * frames done = tx_handed - pending(). */
     struct ap_req *drain_head, *drain_tail;
+    uint64_t tx_handed; /* frames handed to the link */
     struct ap_req *selfq_head, *selfq_tail;
     /* Deliveries waiting for their handler. */
     struct ap_event ev[AP_EVQ];

@@ -93,6 +93,7 @@ void apx_complete(struct ap *ap, struct ap_req *r, int status)
     if (r->drain && ap->link->pending(ap->link->ctx) != 0) {
         r->result = status;
         r->phase = AP_PH_DRAIN;
+        r->handed = ap->tx_handed; /* its frames are among these */
         if (ap->drain_tail)
             ap->drain_tail->next = r;
         else
@@ -106,16 +107,19 @@ void apx_complete(struct ap *ap, struct ap_req *r, int status)
 
 void apx_drain(struct ap *ap)
 {
-    if (!ap->drain_head || ap->link->pending(ap->link->ctx) != 0) return;
-    /* Nothing pending: the link is done with every frame handed to it, theirs included. */
-    while (ap->drain_head) {
+    if (!ap->drain_head) return;
+    /* A link busy all the time (a stream) never reports 0 pending: count what it finished
+     * instead. Frames someone else handed to the link only make `done` smaller (later). */
+    uint64_t pending = ap->link->pending(ap->link->ctx);
+    uint64_t done = pending < ap->tx_handed ? ap->tx_handed - pending : 0;
+    while (ap->drain_head && ap->drain_head->handed <= done) {
         struct ap_req *r = ap->drain_head;
         ap->drain_head = r->next;
         r->next = NULL;
         r->phase = AP_PH_DONE;
         r->status = r->result;
     }
-    ap->drain_tail = NULL;
+    if (!ap->drain_head) ap->drain_tail = NULL;
 }
 
 /* ---- BE and local queues ---- */

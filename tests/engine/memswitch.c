@@ -24,6 +24,7 @@ struct entry {
 struct staged {
     uint8_t *data; /* small pieces copied at send time, large ones filled in later */
     uint32_t len;
+    unsigned rung; /* the sender's poll count when the doorbell (flush) told the device */
     unsigned nref;
     struct {
         const void *base;
@@ -45,6 +46,7 @@ struct port {
     struct staged *stage; /* ring of qcap staged frames */
     unsigned st_head, st_count;
     unsigned st_queued;  /* staged since the last flush: the device has not been told yet */
+    unsigned polls;      /* poll() calls of this node: the device's clock */
     uint64_t free_ns;    /* slow switch: when the port has forwarded everything queued */
     uint64_t tx_free_ns; /* tx_rate: when this node's link has sent everything given */
 };
@@ -202,6 +204,9 @@ static int stage_complete_one(struct port *p)
     struct msw *sw = p->sw;
     if (p->st_count == p->st_queued) return 0;
     struct staged *s = &p->stage[p->st_head];
+    /* The device reads a frame during the sender's next full poll pass after the doorbell,
+     * not at once: a send acknowledged meanwhile finds the link still busy with it. */
+    if (p->polls - s->rung < 2) return 0;
     for (unsigned k = 0; k < s->nref; k++)
         memcpy(s->data + s->ref[k].at, s->ref[k].base, s->ref[k].len);
     if (deliver(sw, p, s->data, s->len) < 0) return -1;
@@ -262,6 +267,8 @@ static int l_send(void *ctx, const struct link_iov *iov, unsigned niov)
 static void l_flush(void *ctx)
 {
     struct port *p = ctx;
+    for (unsigned k = p->st_count - p->st_queued; k < p->st_count; k++)
+        p->stage[(p->st_head + k) % p->sw->qcap].rung = p->polls;
     p->st_queued = 0; /* the doorbell: the device may read them now */
 }
 
@@ -269,6 +276,7 @@ static int l_poll(void *ctx, link_rx_fn fn, void *arg, unsigned budget)
 {
     struct port *p = ctx;
     struct msw *sw = p->sw;
+    p->polls++;
     while (stage_complete_one(p) > 0) {
     }
     int n = 0;

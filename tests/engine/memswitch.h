@@ -9,9 +9,10 @@
  * "in the device"), one per pending() call and all on the sender's next poll(), which catches
  * engines that reuse a buffer before pending() reaches 0. Like a NIC's ring, a frame in that
  * mode is pending from send() until the device was told of it by flush() (the doorbell) and
- * has read it: pending() stays above 0 while frames wait for the doorbell. A full receive queue
- * refuses the send (back-pressure, like a full TX ring), so a fault-free switch never loses a
- * frame.
+ * has read it, which takes until the sender's second poll() after the doorbell: pending()
+ * stays above 0 meanwhile, so a send acknowledged in the next pass finds the link busy. A full
+ * receive queue refuses the send (back-pressure, like a full TX ring), so a fault-free switch never
+ * loses a frame.
  */
 #ifndef PORTO_TESTS_MEMSWITCH_H
 #define PORTO_TESTS_MEMSWITCH_H

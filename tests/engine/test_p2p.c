@@ -580,8 +580,9 @@ static void test_zero_copy_lifetime(void **state)
 
 /* A zero-copy send that the link still reads when its last ACK comes in completes later, when
  * the link lets go of the buffer: a caller that only polls (an MPI library's progress loop)
- * must see that completion without ever calling ap_test or ap_wait. Both ranks send at once,
- * so ACKs are queued ahead of each completion and the link is busy when it happens. */
+ * must see that completion without ever calling ap_test or ap_wait. Both ranks send at once
+ * and put a small best-effort frame on the link in every pass (to a port nobody opened), so
+ * the link is always busy when the last ACK comes in. */
 static int poll_completion_node(struct ap *ap, void *vp)
 {
     (void)vp;
@@ -595,8 +596,10 @@ static int poll_completion_node(struct ap *ap, void *vp)
         struct ap_req req;
         TC_CHECK(ap, ap_isend_fc(ap, &req, peer, 22, tx, LEN) == 0, "isend");
         uint64_t t0 = msw_now_ns();
-        while (ap_status(&req) == AP_PENDING && msw_now_ns() - t0 < 20000000000ull)
+        while (ap_status(&req) == AP_PENDING && msw_now_ns() - t0 < 20000000000ull) {
+            TC_CHECK(ap, ap_send_be(ap, peer, 23, "x", 1) == 0, "filler");
             ap_poll(ap);
+        }
         TC_CHECK(ap, ap_status(&req) == 0, "send %d: status %d after polling alone", k,
                  ap_status(&req));
         TC_CHECK(ap, ap_port_wait(ap, 22, 20000000000ull, NULL, NULL) == 0, "receive %d", k);
