@@ -88,6 +88,17 @@ static uint64_t apic_calibrate(void)
     return ns ? ticks * 1000000000ull / ns : 0;
 }
 
+/* This core's local APIC: enabled, nothing but the timer (masked until armed). */
+static void apic_program(void)
+{
+    uint64_t base = rdmsr(MSR_APIC_BASE);
+    if (!(base & APIC_BASE_EN)) wrmsr(MSR_APIC_BASE, base | APIC_BASE_EN);
+    lapic_write(LAPIC_SVR, SVR_ENABLE | VEC_SPURIOUS);
+    lapic_write(LAPIC_TPR, 0);
+    lapic_write(LAPIC_LVT_LINT0, LVT_MASKED);
+    lapic_write(LAPIC_LVT_ERROR, LVT_MASKED);
+}
+
 static void apic_setup(void)
 {
     /* The legacy PIC stays silent: mask all 16 lines. */
@@ -99,10 +110,7 @@ static void apic_setup(void)
     lapic_eoi_reg = (volatile uint32_t *)(lapic + LAPIC_EOI);
     idt_set_gate(VEC_TIMER, isr_apic_timer);
     idt_set_gate(VEC_SPURIOUS, isr_apic_spurious);
-    lapic_write(LAPIC_SVR, SVR_ENABLE | VEC_SPURIOUS);
-    lapic_write(LAPIC_TPR, 0);
-    lapic_write(LAPIC_LVT_LINT0, LVT_MASKED);
-    lapic_write(LAPIC_LVT_ERROR, LVT_MASKED);
+    apic_program();
     apic_hz = apic_calibrate();
     /* One-shot, unmasked: from now on each ICR write arms one wake-up. */
     lapic_write(LAPIC_LVT_TIMER, VEC_TIMER);
@@ -138,6 +146,16 @@ void idle_init(void)
             "(APIC timer %lu.%03lu MHz)\n",
             policy.spin_us, IDLE_HALT_MIN_US, policy.halt_us, apic_hz / 1000000,
             apic_hz / 1000 % 1000);
+}
+
+/* Another core of a multi-core node: same policy, same timer rate (the copy of this file's
+ * data says so), its own local APIC to program. Every core halts and wakes on its own. */
+void idle_init_secondary(void)
+{
+    if (!policy.halt) return;
+    apic_program();
+    lapic_write(LAPIC_TIMER_DCR, DCR_DIV1);
+    lapic_write(LAPIC_LVT_TIMER, VEC_TIMER);
 }
 
 const struct idle_policy *idle_policy(void)

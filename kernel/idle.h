@@ -33,6 +33,8 @@ const char *idle_parse(const char *idle, const char *idlehalt, struct idle_polic
 /* Read the kernel words and, for halt, set up the local APIC timer and its vector (the
  * legacy PIC is masked). A bad word stops the boot with a clear message. */
 void idle_init(void);
+/* The same policy on another core of a multi-core node (smp/): programs its local APIC. */
+void idle_init_secondary(void);
 const struct idle_policy *idle_policy(void);
 /* The policy in force as one word: "spin" or "halt:US" (the spin period). */
 const char *idle_describe(void);
