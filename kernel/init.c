@@ -171,7 +171,12 @@ noreturn void kernel_halt(int code)
         kprintf("Porto: exit code %d does not fit QEMU's debug exit, reporting 127\n", code);
         code = 127;
     }
-    kprintf("Porto: halted, exit code %d\n", code);
+    /* Only core 0 stops the machine; launchers read its line ("Porto: halted") as the node's
+     * exit code, so another core's says something else. */
+    if (this_core)
+        kprintf("Porto: core %u stopped, exit code %d\n", this_core, code);
+    else
+        kprintf("Porto: halted, exit code %d\n", code);
     console_flush();
     if (halt_hook) halt_hook(code); /* a secondary core stops there: core 0 ends the node */
     /* isa-debug-exit (QEMU -device isa-debug-exit,iobase=0xf4,iosize=4): the QEMU process

@@ -28,14 +28,16 @@
 #include <stdbool.h>
 #include <string.h>
 
-#define CORE_SLOTS 64  /* core to core */
-#define NIC_SLOTS  256 /* NIC to a core */
-#define TX_SLOTS   256 /* a core to the NIC */
-#define FIFO       4096
-#define FIFO_LOCAL 0x80 /* fifo entry: not held by the NIC (it refused the frame) */
-#define SLOT_HEAD  16   /* length, then the frame at a 16-byte boundary */
-#define NIC_BUDGET 64
-#define ETH_HDR    14
+/* Ring sizes in bytes (slots: the largest power of two that fits, at least MIN_SLOTS): about
+ * an FC window of full frames from one core to another, twice that from the NIC. */
+#define CORE_RING_BYTES (512u << 10) /* core to core */
+#define NIC_RING_BYTES  (1u << 20)   /* NIC to a core, and a core to the NIC */
+#define MIN_SLOTS       32
+#define FIFO            4096
+#define FIFO_LOCAL      0x80 /* fifo entry: not held by the NIC (it refused the frame) */
+#define SLOT_HEAD       16   /* length, then the frame at a 16-byte boundary */
+#define NIC_BUDGET      64
+#define ETH_HDR         14
 
 struct ring {
     volatile uint32_t head __attribute__((aligned(64))); /* producer */
@@ -71,8 +73,11 @@ static void *alloc(size_t bytes)
     return page_alloc((bytes + PAGE_SIZE - 1) / PAGE_SIZE);
 }
 
-static bool ring_init(struct ring *r, uint32_t size)
+static bool ring_init(struct ring *r, uint32_t bytes)
 {
+    uint32_t size = MIN_SLOTS;
+    while (size * 2 * sw->slot_bytes <= bytes)
+        size *= 2;
     r->size = size;
     r->mem = alloc((size_t)size * sw->slot_bytes);
     return r->mem != NULL;
@@ -90,8 +95,9 @@ int sw_create(unsigned cores, struct nic *nic, const uint8_t (*macs)[6])
         struct port *p = &sw->port[d];
         memcpy(p->mac, macs[d], 6);
         for (unsigned s = 0; s < cores; s++)
-            if (!ring_init(&p->rx[s], CORE_SLOTS)) return -1;
-        if (nic && (!ring_init(&p->rx[cores], NIC_SLOTS) || !ring_init(&p->tx, TX_SLOTS)))
+            if (!ring_init(&p->rx[s], CORE_RING_BYTES)) return -1;
+        if (nic &&
+            (!ring_init(&p->rx[cores], NIC_RING_BYTES) || !ring_init(&p->tx, NIC_RING_BYTES)))
             return -1;
     }
     return 0;
