@@ -228,7 +228,15 @@ static void nic_service(bool rx)
 {
     if (!sw->nic || __atomic_exchange_n(&sw->nic_lock, 1, __ATOMIC_ACQUIRE) != 0) return;
     nic_send_queued();
-    if (rx && nic_poll(sw->nic, nic_route, NULL, NIC_BUDGET) > 0) nic_send_queued();
+    /* Take no more frames than every core's ring has room for (a broadcast needs them all):
+     * the rest wait in the NIC's own ring instead of being dropped here. */
+    unsigned budget = NIC_BUDGET;
+    for (unsigned d = 0; d < sw->cores; d++) {
+        const struct ring *r = &sw->port[d].rx[sw->cores];
+        unsigned room = r->size - (r->head - __atomic_load_n(&r->tail, __ATOMIC_ACQUIRE));
+        if (room < budget) budget = room;
+    }
+    if (rx && budget && nic_poll(sw->nic, nic_route, NULL, budget) > 0) nic_send_queued();
     __atomic_store_n(&sw->nic_lock, 0, __ATOMIC_RELEASE);
 }
 

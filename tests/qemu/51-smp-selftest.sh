@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Every core a rank (smp/): the engine selftest on 2 nodes x 2 cores = 4 ranks, ranks 0,1 on
 # node 0 and 2,3 on node 1, so every phase mixes the node's switch (shared-memory rings) and the
-# network; every byte is checked. Then one node alone with 2 cores: a job of 2 ranks that
-# never needs the wire for its data.
+# network; every byte is checked. Then 3 nodes x 2 cores with end-to-end CRC32C (crc=1), and
+# one node alone with 2 cores: a job of 2 ranks that never needs the wire for its data.
 source "$(dirname "$0")/../lib.sh"
 [ -f build/selftest.elf ] || fail "build/selftest.elf missing (run make)"
 run_job -n 2 --cpus 2 --timeout 400 build/selftest.elf
@@ -17,6 +17,11 @@ expect "$TMP/node0.log" "^(\[0\] )?selftest: PASS" "selftest passed on 2 x 2"
 expect "$TMP/node0.log" "^(\[0\] )?selftest: collectives +ok" "collectives on 2 x 2"
 expect "$TMP/node0.log" "^\[1\] " "rank 1 (node 0, core 1) output reached rank 0"
 expect "$TMP/node0.log" "^\[3\] " "rank 3 (node 1, core 1) output reached rank 0"
+
+run_job -n 3 --cpus 2 --timeout 400 --kargs crc=1 build/selftest.elf
+[ "$JOB_EXIT" = 0 ] || fail "selftest on 3 nodes x 2 cores: job exit $JOB_EXIT"
+expect "$TMP/node0.log" "^job: summary, 6 ranks" "a job of 6 ranks"
+expect "$TMP/node0.log" "^(\[0\] )?selftest: PASS" "selftest passed on 3 x 2 (crc=1)"
 
 run_job -n 1 --cpus 2 --timeout 400 build/selftest.elf
 [ "$JOB_EXIT" = 0 ] || fail "selftest on 1 node x 2 cores: job exit $JOB_EXIT"
