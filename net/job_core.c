@@ -410,6 +410,8 @@ void job_core_start(const struct job_platform *p)
         .giveup_ns = (uint64_t)peer_s * 1000000000ull,
         .rto_min_ns = (uint64_t)arg_int("rtomin", 0) * 1000000ull, /* ms; 0: engine's */
         .coll_timeout_ns = (uint64_t)coll_s * 1000000000ull,
+        /* Given ranks put a machine's cores in one block; automatic ones follow MAC order. */
+        .node_ranks = plat->cores > 1 && arg("rank") ? plat->cores : 1,
     };
     int ir = ap_init(&job_ap, &cfg);
     memset(&id, 0, sizeof id); /* the engine keeps its own copy of the session key */
