@@ -25,7 +25,10 @@
 #define LAPIC_LVT_TIMER 0x320
 #define LAPIC_LVT_LINT0 0x350
 #define LAPIC_LVT_ERROR 0x370
-#define LAPIC_TIMER_ICR 0x380 /* initial count: writing it starts the one-shot count */
+#define LAPIC_ICR_LO    0x300
+#define LAPIC_ICR_HI    0x310
+#define ICR_FIXED       0x4000u /* fixed delivery, physical destination, assert */
+#define LAPIC_TIMER_ICR 0x380   /* initial count: writing it starts the one-shot count */
 #define LAPIC_TIMER_CCR 0x390
 #define LAPIC_TIMER_DCR 0x3E0
 #define LVT_MASKED      (1u << 16)
@@ -50,6 +53,7 @@ static uint64_t spin_ticks; /* TSC ticks of spinning before a halt */
 static uint64_t last_progress, spin_start, last_call;
 static uint64_t halts;
 static char description[48];
+static volatile uint32_t *sleep_flag; /* set while halted: another core may wake this one */
 
 static uint64_t rdmsr(uint32_t msr)
 {
@@ -158,6 +162,20 @@ void idle_init_secondary(void)
     lapic_write(LAPIC_LVT_TIMER, VEC_TIMER);
 }
 
+void idle_share_sleep_flag(volatile uint32_t *flag)
+{
+    sleep_flag = flag;
+}
+
+void idle_wake(uint8_t apic_id)
+{
+    if (!lapic) return;
+    /* A fixed interrupt on the timer's vector: its handler only acknowledges it, and the
+     * HLT it interrupts returns. */
+    lapic_write(LAPIC_ICR_HI, (uint32_t)apic_id << 24);
+    lapic_write(LAPIC_ICR_LO, ICR_FIXED | VEC_TIMER);
+}
+
 const struct idle_policy *idle_policy(void)
 {
     return &policy;
@@ -194,7 +212,9 @@ void cpu_idle(uint64_t progress)
      * longer and longer (up to halt_us), one that just had work comes back soon. */
     lapic_write(LAPIC_TIMER_ICR, halt_next);
     halt_next = halt_next > halt_max / 2 ? halt_max : halt_next * 2;
+    if (sleep_flag) __atomic_store_n(sleep_flag, 1, __ATOMIC_SEQ_CST);
     __asm__ volatile("sti; hlt; cli" ::: "memory");
+    if (sleep_flag) __atomic_store_n(sleep_flag, 0, __ATOMIC_RELEASE);
     lapic_write(LAPIC_TIMER_ICR, 0); /* woken early (an NMI): disarm */
     halts++;
     last_call = tsc_now();

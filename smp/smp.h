@@ -24,4 +24,6 @@ struct link;
 unsigned smp_start(void (*secondary)(void));
 /* This core's link to the node's switch; NULL on a one-core node. */
 struct link *smp_link(void);
+/* The switch put a frame in `core`'s ring: wake it if its idle policy halted it. */
+void smp_kick(unsigned core);
 #endif

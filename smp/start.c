@@ -56,7 +56,9 @@ void smp_ap_main(unsigned core);
 struct smp_shared {
     volatile int console_lock;
     volatile uint32_t alive[SMP_MAX_CPUS];
-    volatile int32_t halted[SMP_MAX_CPUS]; /* exit code + 1 once the core stopped */
+    volatile int32_t halted[SMP_MAX_CPUS];    /* exit code + 1 once the core stopped */
+    volatile uint32_t sleeping[SMP_MAX_CPUS]; /* halted by the idle policy (kernel/idle.c) */
+    uint8_t apic[SMP_MAX_CPUS];
 };
 
 static struct smp_shared *shared;
@@ -234,6 +236,7 @@ unsigned smp_start(void (*secondary)(void))
            (size_t)(smp_tramp_end - smp_tramp_start));
     ncores = n;
     secondary_fn = secondary;
+    memcpy(shared->apic, order, n);
     kernel_set_core(0, n);
     console_share(&shared->console_lock, 0, NULL);
     for (unsigned c = 1; c < n; c++) {
@@ -241,6 +244,7 @@ unsigned smp_start(void (*secondary)(void))
         start_core(c, order[c], map_copy(copies[c], limit));
     }
     mem_keep_share(0, n);
+    idle_share_sleep_flag(&shared->sleeping[0]);
     sw_link(&core_link, 0);
     kernel_set_halt_hook(leader_halt);
     return n;
@@ -255,6 +259,7 @@ void smp_ap_main(unsigned core)
     ksnprintf(core_tag, sizeof core_tag, "(core %u) ", core);
     console_share(&shared->console_lock, core, core_tag);
     idle_init_secondary();
+    idle_share_sleep_flag(&shared->sleeping[core]);
     mem_keep_share(core, ncores);
     sw_link(&core_link, core);
     kernel_set_halt_hook(secondary_halt);
@@ -264,6 +269,12 @@ void smp_ap_main(unsigned core)
             core_link.mac[5]);
     secondary_fn();
     kernel_exit(0);
+}
+
+void smp_kick(unsigned core)
+{
+    if (core != my_core && __atomic_load_n(&shared->sleeping[core], __ATOMIC_ACQUIRE))
+        idle_wake(shared->apic[core]);
 }
 
 struct link *smp_link(void)

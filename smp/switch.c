@@ -212,7 +212,10 @@ static void nic_route(void *ctx, const void *frame, size_t len)
     struct link_iov v = {frame, len};
     if (f[0] & 1) { /* broadcast or multicast: every core */
         for (unsigned d = 0; d < sw->cores; d++)
-            if (!ring_put(&sw->port[d].rx[sw->cores], &v, 1, (uint32_t)len)) sw->st.drop_full++;
+            if (!ring_put(&sw->port[d].rx[sw->cores], &v, 1, (uint32_t)len))
+                sw->st.drop_full++;
+            else
+                smp_kick(d);
         return;
     }
     int d = find_core(f);
@@ -220,6 +223,8 @@ static void nic_route(void *ctx, const void *frame, size_t len)
         sw->st.drop_unknown++;
     else if (!ring_put(&sw->port[d].rx[sw->cores], &v, 1, (uint32_t)len))
         sw->st.drop_full++;
+    else
+        smp_kick((unsigned)d);
 }
 
 /* Take the NIC if nobody has it: send what the cores queued, and with `rx`, route what it
@@ -260,9 +265,10 @@ static int sw_send(void *ctx, const struct link_iov *iov, unsigned niov)
     if (dst[0] & 1) { /* every other core, and the network */
         for (unsigned d = 0; d < sw->cores; d++) {
             if (d == l->core) continue;
-            if (ring_put(&sw->port[d].rx[l->core], iov, niov, (uint32_t)len))
+            if (ring_put(&sw->port[d].rx[l->core], iov, niov, (uint32_t)len)) {
                 sw->local[l->core]++;
-            else
+                smp_kick(d);
+            } else
                 sw->bdrop[l->core]++;
         }
         if (!sw->nic) return 0;
@@ -276,6 +282,7 @@ static int sw_send(void *ctx, const struct link_iov *iov, unsigned niov)
     if (d >= 0) {
         if (!ring_put(&sw->port[d].rx[l->core], iov, niov, (uint32_t)len)) return -1;
         sw->local[l->core]++;
+        smp_kick((unsigned)d);
         return 0;
     }
     if (!sw->nic) return 0; /* nowhere to go: like a frame for an absent station */
