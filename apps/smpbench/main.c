@@ -10,8 +10,8 @@
  * With one core per node only the barrier and the inter-node half round trip are measured
  * (the baseline of the 2 x 2 barrier). Output: lines
  *   RESULT impl=porto-smp op=latency|bandwidth|barrier where=intra|inter|all nodes=N cores=C
- *       size=S median=.. min=.. p99=.. unit=us n=..   (bandwidth: median, slowest, fastest in
- *       MB/s)
+ *       size=S median=.. min=.. p99=.. unit=us n=.. idle=spin|halt:US   (bandwidth: median,
+ *       slowest, fastest in MB/s)
  * Example: scripts/porto-run -n 2 --cpus 2 build/smpbench.elf -- samples=200
  */
 #include "common/bench_stats.h"
@@ -95,8 +95,9 @@ static void report(const char *op, const char *where, int nodes, int cores, size
 {
     struct bench_summary s = bench_summarize(ns, n, 1000000000ull, divisor);
     printf("RESULT impl=porto-smp op=%s where=%s nodes=%d cores=%d size=%zu median=%.2f "
-           "min=%.2f p99=%.2f unit=us n=%zu\n",
-           op, where, nodes, cores, size, s.median_us, s.min_us, s.p99_us, s.n);
+           "min=%.2f p99=%.2f unit=us n=%zu idle=%s\n",
+           op, where, nodes, cores, size, s.median_us, s.min_us, s.p99_us, s.n,
+           porto_idle_policy());
 }
 
 /* Bandwidth from per-sample times: MB/s of the median, the p99 (slowest) and the fastest
@@ -105,9 +106,9 @@ static void report_bw(const char *where, int nodes, int cores, size_t bytes, uin
 {
     struct bench_summary s = bench_summarize(ns, n, 1000000000ull, 1);
     printf("RESULT impl=porto-smp op=bandwidth where=%s nodes=%d cores=%d size=%zu median=%.2f "
-           "slowest=%.2f fastest=%.2f unit=MB/s n=%zu\n",
-           where, nodes, cores, bytes, bytes / s.median_us, bytes / s.p99_us, bytes / s.min_us,
-           s.n);
+           "slowest=%.2f fastest=%.2f unit=MB/s n=%zu idle=%s\n",
+           where, nodes, cores, bytes, bytes / s.median_us, bytes / s.p99_us, bytes / s.min_us, s.n,
+           porto_idle_policy());
 }
 
 int main(int argc, char **argv)
