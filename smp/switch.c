@@ -250,7 +250,9 @@ static void nic_service(bool rx)
 struct swlink {
     unsigned core, next; /* next: the ring a poll starts with (round robin) */
 };
-static struct swlink me; /* each core's own copy */
+/* Each core uses its own entry (and on the bare machine its own copy of the array); the host
+ * test runs several cores in one process. */
+static struct swlink links[SMP_MAX_CPUS];
 
 static int sw_send(void *ctx, const struct link_iov *iov, unsigned niov)
 {
@@ -330,8 +332,8 @@ static unsigned sw_pending(void *ctx)
 
 void sw_link(struct link *l, unsigned core)
 {
-    me = (struct swlink){core, 0};
-    l->ctx = &me;
+    links[core] = (struct swlink){core, 0};
+    l->ctx = &links[core];
     memcpy(l->mac, sw->port[core].mac, 6);
     l->mtu = sw->mtu;
     l->send = sw_send;
