@@ -28,6 +28,8 @@
 static struct nic *boot_nic;
 static struct nic *found;
 static bool probed, opened;
+static bool
+    shared_by_cores; /* opened for several cores' MACs (smp/): only their switch drives it */
 
 static const char *nic_strerror(int rc)
 {
@@ -130,6 +132,9 @@ static unsigned ring_arg(const char *key)
 
 struct nic *nic_require(void)
 {
+    if (shared_by_cores)
+        fail("this node's cores share the NIC through their switch (cpus=): an app that drives "
+             "the NIC itself needs cpus=1");
     return nic_require_macs(NULL, 0);
 }
 
@@ -184,5 +189,6 @@ struct nic *nic_require_macs(const uint8_t (*extra)[6], unsigned n_extra)
             n->model, link.speed_mbps, link.full_duplex ? "full" : "half", n->mtu,
             (unsigned long long)waited_us);
     opened = true;
+    shared_by_cores = n_extra > 0;
     return n;
 }

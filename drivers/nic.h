@@ -261,7 +261,8 @@ struct nic *nic_default(void);
 struct nic *nic_require(void);
 /* nic_require() for a multi-core node: the NIC also receives frames for these addresses.
  * A driver that cannot (nic_driver.multi_unicast false) stops the machine with a clear
- * message. */
+ * message. From then on the node's switch owns the NIC: nic_require() (an app driving the NIC
+ * itself) stops the machine with a message saying so. */
 struct nic *nic_require_macs(const uint8_t (*extra)[6], unsigned n_extra);
 
 #endif
