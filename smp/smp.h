@@ -1,7 +1,8 @@
 /*
  * smp/smp.h — every core of a node runs a rank.
  *
- * With the kernel word cpus=C (C > 1) the first core finds the others (ACPI MADT, else the MP
+ * With the kernel word cpus=C (C > 1; cpus=all: every CPU the firmware lists, up to
+ * SMP_MAX_CPUS) the first core finds the others (ACPI MADT, else the MP
  * tables), gives each one its own copy of the node's private memory (low memory, the image, the
  * heap: everything below a 2 MiB-aligned limit, mapped by that core's page tables at the same
  * addresses), starts them (INIT-SIPI-SIPI through a real-mode trampoline) and every core then
