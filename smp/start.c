@@ -27,6 +27,7 @@
 #include "smp/cpus.h"
 #include "smp/switch.h"
 #include <stdarg.h>
+#include <stdbool.h>
 #include <string.h>
 
 #define MSR_APIC_BASE  0x1B
@@ -193,13 +194,18 @@ static void secondary_halt(int code)
 
 unsigned smp_start(void (*secondary)(void))
 {
-    int64_t want = karg_int("cpus", 1);
+    const char *word = karg("cpus");
+    bool all = word && strcmp(word, "all") == 0;
+    int64_t want = all ? 0 : karg_int("cpus", 1);
     if (want == 1) return 1;
-    if (want < 1 || want > SMP_MAX_CPUS) fail("cpus=%ld: want 1..%d", (long)want, SMP_MAX_CPUS);
+    if (!all && (want < 1 || want > SMP_MAX_CPUS))
+        fail("cpus=%ld: want 1..%d or all", (long)want, SMP_MAX_CPUS);
     uint8_t ids[64];
     const char *how;
     int found = smp_find_cpus(ids, (int)sizeof ids, &how);
     kprintf("smp: %d CPUs (%s)\n", found, how);
+    if (all) want = found < 1 ? 1 : found > SMP_MAX_CPUS ? SMP_MAX_CPUS : found;
+    if (want == 1) return 1;
     if (found < want) fail("cpus=%ld but this machine has %d usable CPUs", (long)want, found);
     /* This core first, then the others in table order. */
     uint8_t bsp = (uint8_t)(mmio_read32(lapic(), LAPIC_ID) >> 24), order[SMP_MAX_CPUS];
