@@ -117,7 +117,6 @@ void apx_be_arrived(struct ap *ap, unsigned src, size_t bytes);
 /* src's BE frames were lost on the way: about `frames` of them in a row (a lower bound). */
 void apx_be_lost(struct ap *ap, unsigned src, uint32_t frames);
 uint32_t apx_frames(const struct ap *ap, uint32_t bytes); /* frames that carry `bytes` */
-void apx_burst_restart(struct apx_burst *b, uint64_t now);
 
 /* ap_send.c */
 int apx_start(struct ap *ap, struct ap_req *req, unsigned kind, int dst, int port, size_t off,

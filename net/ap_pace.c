@@ -13,10 +13,10 @@
  * (a quarter more every PACE_CALM without a report) and stops pacing once past PACE_OFF: a
  * stream through a slow switch then loses about one message per probe, not one per burst.
  * A path that never loses is never paced: the fast path costs one compare.
- * Random loss is told from congestion twice. Rates are measured per burst (frames flowing
- * without a pause), on both sides, so the time an application spends between messages never
- * reads as a slow path. And a report carries a rate only when frames were lost in a run
- * (AP_BE_LOSS_RUN): a full switch queue drops the tail of a burst, noise drops lone frames.
+ * Random loss must not be taken for congestion either: pacing cannot cure it, and every cut
+ * would starve the stream further (at 3% random loss the stream fell to the floor). So a
+ * report carries a rate only when frames were lost in a run (AP_BE_LOSS_RUN): a full switch
+ * queue drops the tail of a burst, noise drops lone frames.
  * Tested by tests/engine/test_lossy.c (BE through a switch slower than its senders, and BE
  * with pauses over a fast switch that drops 3% of the frames at random).
  */
@@ -27,53 +27,18 @@
 #define PACE_HOLD   2000000ull     /* ns: reports within this of a cut are one congestion */
 #define PACE_CALM   10000000000ull /* ns without a report before the rate grows a quarter */
 #define PACE_BURST  4              /* frames that may leave back to back */
-#define PACE_WINDOW 10000000ull    /* ns: a burst older than this says nothing of the path now */
-#define PACE_GAP                                                                                   \
-    500000ull /* ns: a pause at least this long (and 8 x the burst's frame                         \
-               * spacing) ends a burst */
+#define PACE_WINDOW 10000000ull    /* ns: arrivals older than this say nothing of the path now */
 
-/* Bytes per ms over the burst's frames, 0 when too few frames (under 4 full ones) tell. */
-static uint32_t burst_rate(const struct apx_burst *b, const struct ap *ap)
-{
-    if (b->bytes < 4 * ap->maxpay || b->last <= b->t0) return 0;
-    uint64_t r = (uint64_t)b->bytes * 1000000 / (b->last - b->t0);
-    return r > 0xFFFFFFFFu ? 0xFFFFFFFFu : (uint32_t)r;
-}
-
-void apx_burst_restart(struct apx_burst *b, uint64_t now)
-{
-    b->t0 = b->last = now;
-    b->bytes = b->frames = 0;
-}
-
-/* One frame of `bytes` at `now`. A pause ends the burst (its rate is kept as prev_rate): the
- * rate of frames that flow, not of an application that thinks between messages. `keep` holds
- * the burst open across a pause (a loss report still owed measures the burst it was in). */
-static void burst_add(struct apx_burst *b, const struct ap *ap, size_t bytes, int keep)
-{
-    uint64_t now = ap->now, gap = now - b->last;
-    uint64_t spacing = b->frames ? (b->last - b->t0) / b->frames : 0;
-    if (!keep && ((gap > PACE_GAP && gap > 8 * spacing) || now - b->t0 > PACE_WINDOW)) {
-        uint32_t r = burst_rate(b, ap);
-        if (r || gap > PACE_WINDOW) b->prev_rate = r;
-        apx_burst_restart(b, now);
-        return; /* the first frame of a burst only marks its start */
-    }
-    if (b->bytes < 0x7FFFFFFFu) b->bytes += (uint32_t)bytes;
-    b->frames++;
-    b->last = now;
-}
-
-/* The burst's rate, or the previous burst's while this one is too young to tell. */
-static uint32_t burst_or_prev(const struct apx_burst *b, const struct ap *ap)
-{
-    uint32_t r = burst_rate(b, ap);
-    return r ? r : b->prev_rate;
-}
-
+/* The sender's own BE rate over the last window, to tell congestion from random loss. */
 static void tx_count(struct ap *ap, size_t bytes)
 {
-    burst_add(&ap->be_tx, ap, bytes, 0);
+    if (ap->now - ap->be_tx_t0 > PACE_WINDOW) {
+        ap->be_tx_prev = ap->be_tx_bytes;
+        ap->be_tx_prev_ns = ap->now - ap->be_tx_t0;
+        ap->be_tx_t0 = ap->now;
+        ap->be_tx_bytes = 0;
+    }
+    ap->be_tx_bytes += bytes;
 }
 
 int apx_pace_take(struct ap *ap, size_t bytes)
@@ -110,9 +75,13 @@ void apx_pace_report(struct ap *ap, uint32_t seen_rate)
     ap->st.be_loss_reports++;
     if (!seen_rate) return; /* too few frames arrived to tell a rate */
     if (ap->be_rate && ap->now - ap->be_cut_ns < PACE_HOLD) return;
-    /* The rate we sent at while sending (a burst), compared with the rate the frames
-     * arrived at while arriving. */
-    uint64_t sent_rate = burst_or_prev(&ap->be_tx, ap);
+    /* What we sent lately: the current window, or the last whole one if this one is young. */
+    uint64_t bytes = ap->be_tx_bytes, ns = ap->now - ap->be_tx_t0;
+    if (ns < PACE_WINDOW / 4 && ap->be_tx_prev_ns) {
+        bytes += ap->be_tx_prev;
+        ns += ap->be_tx_prev_ns;
+    }
+    uint64_t sent_rate = ns ? bytes * 1000000 / ns : 0;
     /* Frames arriving about as fast as we send them: the path keeps up and the loss is
      * random (noise, a flaky link), which pacing would not cure. */
     if ((uint64_t)seen_rate * 5 >= sent_rate * 4) return;
@@ -127,16 +96,18 @@ void apx_pace_report(struct ap *ap, uint32_t seen_rate)
     ap->st.be_pace_cuts++;
 }
 
-/* The receiver's side: the arrival rate of src's BE frames, per burst; a burst stays open
- * while a loss report is owed, so the report carries the rate of the burst that lost. */
+/* The receiver's side: BE bytes from src arriving, counted over a window that starts anew
+ * after each report (and every PACE_WINDOW), so a loss reports the rate of recent arrivals. */
 void apx_be_arrived(struct ap *ap, unsigned src, size_t bytes)
 {
     struct ap_peer *p = &ap->peers[src];
-    burst_add(&p->be_rx, ap, bytes, p->be_loss);
+    if (ap->now - p->be_rx_t0 > PACE_WINDOW && !p->be_loss) {
+        p->be_rx_t0 = ap->now;
+        p->be_rx_bytes = 0;
+    }
+    if (p->be_rx_bytes < 0x7FFFFFFFu) p->be_rx_bytes += (uint32_t)bytes;
 }
 
-/* A loss is often seen only when the next message's first frame arrives after a pause: that
- * frame started a new burst, and the rate of the one that lost is prev_rate. */
 uint32_t apx_frames(const struct ap *ap, uint32_t bytes)
 {
     return (uint32_t)(((uint64_t)bytes + ap->maxpay - 1) / ap->maxpay);
@@ -146,7 +117,11 @@ void apx_be_lost(struct ap *ap, unsigned src, uint32_t frames)
 {
     struct ap_peer *p = &ap->peers[src];
     if (frames > p->be_loss_run) p->be_loss_run = frames;
-    uint32_t rate = burst_or_prev(&p->be_rx, ap);
+    uint32_t rate = 0;
+    if (p->be_rx_bytes >= 4 * ap->maxpay && ap->now > p->be_rx_t0) {
+        uint64_t r = (uint64_t)p->be_rx_bytes * 1000000 / (ap->now - p->be_rx_t0);
+        rate = r > 0xFFFFFFFFu ? 0xFFFFFFFFu : (uint32_t)r;
+    }
     if (!p->be_loss || (rate && (!p->be_loss_rate || rate < p->be_loss_rate)))
         p->be_loss_rate = rate;
     p->be_loss = 1;

@@ -93,32 +93,24 @@ struct ap_fctx {
     uint8_t probe; /* the timer asked for one probe frame */
 };
 
-/* A rate measured while frames flow (net/ap_pace.c): a pause in the flow starts a new burst,
- * so the time an application spends between messages never counts as a slow link. */
-struct apx_burst {
-    uint64_t t0, last;  /* the burst's first and latest frame */
-    uint32_t bytes;     /* bytes after the first frame */
-    uint32_t frames;    /* frames after the first */
-    uint32_t prev_rate; /* bytes per ms of the previous burst, 0 = too short to tell */
-};
-
 struct ap_peer {
     /* Receiving from this peer. */
     uint32_t rx_expect[2]; /* FC unicast, FC broadcast: next frame sequence expected */
     uint32_t rx_unacked[2];
-    uint8_t rx_rnr[2];      /* the frame at rx_expect was refused: not ready */
-    uint8_t ack_listed;     /* queued in ap->ack_list */
-    uint8_t reack;          /* a duplicate/out-of-order frame wants a pure ACK soon */
-    uint8_t ack_now;        /* a message of it went to a handler: ACK this pass, not later */
-    uint8_t rnr_listed;     /* queued in ap->rnr_list (resume when something frees up) */
-    uint8_t be_seen[2];     /* BE unicast/broadcast: be_last valid */
-    uint16_t held;          /* FC unicast frames of it held past a gap (net/ap_sack.c) */
-    uint8_t be_loss;        /* a BE message of it was lost on the way: report it (ap_pace.c) */
-    uint32_t be_loss_rate;  /* bytes per ms its frames arrived at, 0 = unknown */
-    uint32_t be_loss_run;   /* the longest run of its frames lost since the last report */
-    struct apx_burst be_rx; /* its BE frames' arrival rate (ap_pace.c) */
-    uint32_t be_last[2];    /* newest BE msg_seq delivered or abandoned */
-    uint32_t be_far[2];     /* a BE msg_seq far ahead of be_last, seen be_nfar[] times in a row */
+    uint8_t rx_rnr[2];     /* the frame at rx_expect was refused: not ready */
+    uint8_t ack_listed;    /* queued in ap->ack_list */
+    uint8_t reack;         /* a duplicate/out-of-order frame wants a pure ACK soon */
+    uint8_t ack_now;       /* a message of it went to a handler: ACK this pass, not later */
+    uint8_t rnr_listed;    /* queued in ap->rnr_list (resume when something frees up) */
+    uint8_t be_seen[2];    /* BE unicast/broadcast: be_last valid */
+    uint16_t held;         /* FC unicast frames of it held past a gap (net/ap_sack.c) */
+    uint8_t be_loss;       /* a BE message of it was lost on the way: report it (ap_pace.c) */
+    uint32_t be_loss_rate; /* bytes per ms its frames arrived at, 0 = unknown */
+    uint32_t be_loss_run;  /* the longest run of its frames lost since the last report */
+    uint32_t be_rx_bytes;  /* BE bytes from it since be_rx_t0: its frames' arrival rate */
+    uint64_t be_rx_t0;
+    uint32_t be_last[2]; /* newest BE msg_seq delivered or abandoned */
+    uint32_t be_far[2];  /* a BE msg_seq far ahead of be_last, seen be_nfar[] times in a row */
     uint8_t be_nfar[2];
     uint8_t rx_emsg; /* unicast FC message rx_emsg_seq was dropped (bounds): tell it */
     uint32_t rx_emsg_seq;
@@ -207,7 +199,7 @@ struct ap {
     uint32_t be_bc_seq;
     /* BE pacing (net/ap_pace.c): bytes per ms, 0 = not paced; token bucket. */
     uint64_t be_rate, be_tokens, be_tok_ns, be_cut_ns;
-    struct apx_burst be_tx; /* our own BE send rate */
+    uint64_t be_tx_bytes, be_tx_t0, be_tx_prev, be_tx_prev_ns; /* our BE send rate, 2 windows */
     /* BE and local queues. */
     struct ap_req *beq_head, *beq_tail;
     struct ap_req *selfq_head, *selfq_tail;

@@ -51,7 +51,8 @@ static int send_ack(struct ap *ap, unsigned i)
     if (p->be_loss) {
         p->be_loss = 0;
         p->be_loss_run = 0;
-        apx_burst_restart(&p->be_rx, ap->now); /* the next report measures what follows */
+        p->be_rx_t0 = ap->now; /* the next report measures arrivals after this one */
+        p->be_rx_bytes = 0;
     }
     p->rx_unacked[0] = p->rx_unacked[1] = 0;
     ap->st.acks_sent++;
