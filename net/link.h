@@ -5,7 +5,9 @@
  * segment. Implementations: net/link_nic.c (any drivers/nic.h NIC, on the bare machine),
  * tests' in-memory switch with fault injection, and a UDP-socket link on the host.
  * The same buffer-lifetime rule as drivers/nic.h holds: pieces of at most LINK_COPY_MAX bytes
- * are copied by send(); larger pieces may be read until pending() returns 0.
+ * are copied by send(); larger pieces may be read until pending() returns 0. A link finishes
+ * frames in the order send() queued them: of N frames queued so far with pending() = P, the
+ * oldest N - P are done (the engine releases zero-copy sends by that while the link stays busy).
  */
 #ifndef PORTO_LINK_H
 #define PORTO_LINK_H
@@ -32,7 +34,8 @@ struct link {
     void (*flush)(void *ctx); /* make queued frames go (doorbell) */
     /* Deliver up to budget received frames to fn; returns how many. */
     int (*poll)(void *ctx, link_rx_fn fn, void *arg, unsigned budget);
-    /* Frames still being read by the device (0 = every send buffer may be reused). */
+    /* Frames queued and not yet finished by the device, the newest ones (0 = every send
+     * buffer may be reused). */
     unsigned (*pending)(void *ctx);
 };
 
