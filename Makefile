@@ -58,10 +58,15 @@ LIBGCC := $(shell $(CC) -print-libgcc-file-name)
 
 
 .PHONY: all deps test unit-test boot-test iso clean distclean fuzz demo bench format format-check
-all: $(APP_ELFS) $(APP_ELFS:.elf=.debug.elf)
+all: $(APP_ELFS) $(APP_ELFS:.elf=.debug.elf) $(BUILD)/tools/tsc-rate
 
 deps:
 	scripts/install-deps
+
+# A host tool of the launcher: the host's TSC rate, handed to the guests as tsc_khz=.
+$(BUILD)/tools/tsc-rate: scripts/lib/tsc-rate.c
+	@mkdir -p $(dir $@)
+	gcc -std=c11 -O2 -Wall -Wextra -Werror -D_DEFAULT_SOURCE -o $@ $<
 
 $(NEWLIB_STAMP): scripts/build-newlib
 	scripts/build-newlib $(NEWLIB_TAR) $(NEWLIB_DIR)

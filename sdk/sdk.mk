@@ -7,7 +7,8 @@ MPI_LIB    ?= $(BUILD)/libmpi.a
 SDK_MPI_LIB := $(if $(and $(MPI_HEADER),$(wildcard mpi/mpi.mk)),$(MPI_LIB))
 
 .PHONY: install
-install: $(PORTO_LIB) $(NEWLIB_STAMP) $(SDK_MPI_LIB)
+# The hosted runtime (hosted/hosted.mk) goes in too: porto-cc --host builds Linux processes.
+install: $(PORTO_LIB) $(NEWLIB_STAMP) $(SDK_MPI_LIB) $(BUILD)/tools/tsc-rate $(HOSTED_LIB_plain)
 	@[ -n "$(PREFIX)" ] || { echo "usage: make install PREFIX=DIR (e.g. PREFIX=\$$HOME/porto)"; exit 2; }
-	BUILD=$(BUILD) NEWLIB_INC=$(NEWLIB_INC) NEWLIB_LIB=$(NEWLIB_LIB) \
+	BUILD=$(BUILD) NEWLIB_INC=$(NEWLIB_INC) NEWLIB_LIB=$(NEWLIB_LIB) HOSTED_LIB=$(HOSTED_LIB_plain) \
 		SDK_MPI_H=$(if $(SDK_MPI_LIB),$(MPI_HEADER)) SDK_MPI_A=$(SDK_MPI_LIB) sdk/install "$(PREFIX)"

@@ -83,7 +83,11 @@ esac
 [[ $KARGS == *"--"* ]] && die "--kargs holds Porto words only; app args go after --"
 
 APP_ABS=$(cd "$(dirname "$APP")" && pwd)/$(basename "$APP")
-RUNDIR=$ROOT/run/$(date +%Y%m%d-%H%M%S)-$$
+# Runs live in the tree's run/, or (an SDK installed by `make install`) in ./run of the
+# directory porto-run is started from, as for QEMU jobs.
+RUNBASE=$ROOT/run
+[ -f "$ROOT/scripts/porto-run" ] || RUNBASE=$PWD/run
+RUNDIR=$RUNBASE/$(date +%Y%m%d-%H%M%S)-$$
 RUNDIR_REL=${RUNDIR#"$PWD"/}
 mkdir -p "$RUNDIR" || die "cannot create $RUNDIR"
 # The one line tools read to find this run (tests/lib.sh): the same form as a QEMU job's.

@@ -5,14 +5,17 @@
 # With an MPI library in the tree, an MPI hello world built by the installed porto-mpicc
 # runs on 2 nodes too; without one that part prints "SKIP(mpi)". porto-mpicc's -show and
 # a compile/link through a cross-compiling autoconf configure are checked when autoconf is
-# installed.
+# installed. The same sources also become Linux programs with porto-cc --host (and
+# porto-mpicc --host) and run as processes under the installed porto-run --host.
 source "$(dirname "$0")/../lib.sh"
 prefix=$TMP/sdk
 make --no-print-directory install PREFIX="$prefix" >"$TMP/install.out" 2>&1 ||
     { cat "$TMP/install.out"; fail "make install failed"; }
 tail -n 2 "$TMP/install.out"
 for f in bin/porto-cc bin/porto-run lib/porto/libporto.a lib/porto/libc.a lib/porto/linker.ld \
-    include/porto.h include/net/ap.h include/newlib/stdio.h share/porto/lib/collect-files; do
+    include/porto.h include/net/ap.h include/newlib/stdio.h share/porto/lib/collect-files \
+    lib/porto/host/libporto-host.a lib/porto/host/include/porto.h share/porto/lib/host-run.sh \
+    share/porto/lib/tsc-rate; do
     [ -e "$prefix/$f" ] || fail "make install left out $f"
 done
 echo "ok: installed"
@@ -53,6 +56,21 @@ got=$(cat "$app"/run/*/files/rank1/hello.txt 2>/dev/null)
 [ "$got" = "hello from rank 1" ] || fail "rank 1's hello.txt not collected into $app/run: '$got'"
 echo "ok: files collected into the app's own run directory"
 
+# The same source as a Linux program, three processes on this machine; a host library is fine.
+(cd "$app" && "$prefix/bin/porto-cc" --host -O2 -Wall hello.c -o hello -lrt) || fail "porto-cc --host failed"
+file "$app/hello" | grep -q "ELF 64-bit LSB pie executable\|ELF 64-bit LSB executable" ||
+    fail "porto-cc --host did not make a Linux executable: $(file "$app/hello")"
+(cd "$app" && GREETING=hosted "$prefix/bin/porto-run" --host -n 3 ./hello --timeout 60) \
+    >"$TMP/host.out" 2>&1 </dev/null
+rc=$?
+cat "$TMP/host.out"
+[ $rc = 0 ] || fail "installed porto-run --host exited $rc"
+for r in 0 1 2; do
+    expect "$TMP/host.out" "\\[$r\\] sdk-hello: rank $r of 3, GREETING=hosted" "hosted rank $r ran"
+done
+ls "$app"/run/*/node2.log >/dev/null 2>&1 || fail "the hosted run directory is not in the app's ./run"
+[ -z "$(ls "$app"/*.porto-app.o 2>/dev/null)" ] || fail "porto-cc --host left its merged object"
+
 if [ ! -x "$prefix/bin/porto-mpicc" ]; then
     echo "SKIP(mpi): this tree has no MPI library (mpi/include/mpi.h, mpi/mpi.mk): no porto-mpicc"
     exit 0
@@ -85,6 +103,14 @@ cat "$TMP/mpi.out"
 [ $rc = 0 ] || fail "MPI hello exited $rc"
 expect "$TMP/mpi.out" 'mpi-hello: rank 0 of 2 .* sum of ranks 1' "MPI hello, rank 0"
 expect "$TMP/mpi.out" 'mpi-hello: rank 1 of 2 .* sum of ranks 1' "MPI hello, rank 1"
+(cd "$app" && "$prefix/bin/porto-mpicc" --host -c mpi_hello.c -o mpi_hello.o &&
+    "$prefix/bin/porto-mpicc" --host mpi_hello.o -o mpi_hello -lmpi -pthread) ||
+    fail "porto-mpicc --host failed"
+(cd "$app" && "$prefix/bin/porto-run" --host -n 4 ./mpi_hello --timeout 60) >"$TMP/hmpi.out" 2>&1 </dev/null
+rc=$?
+cat "$TMP/hmpi.out"
+[ $rc = 0 ] || fail "hosted MPI hello exited $rc"
+expect "$TMP/hmpi.out" 'mpi-hello: rank 3 of 4 .* sum of ranks 6' "hosted MPI hello, rank 3"
 
 if ! command -v autoconf >/dev/null; then
     echo "SKIP(configure): autoconf not installed"
