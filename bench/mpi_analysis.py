@@ -41,13 +41,23 @@ def grid_rows(env):
     return tuple(out)
 
 
-def load(outdir, parse_lines):
+def rounds_of(outdir, parse_lines):
+    """The round tags (bench/mpi.sh's round=K) found in the sides' files, or [None]."""
+    tags = {rec["round"] for _, name, _ in SIDES
+            for rec in parse_lines(os.path.join(outdir, name)) if "round" in rec}
+    return sorted(tags, key=lambda t: int(t) if t.isdigit() else 0) or [None]
+
+
+def load(outdir, parse_lines, rnd=None):
     """side -> {"pingpong": {size: rec}, "bw": rec, "allreduce": {nodes: rec},
-    "halo": {(nodes, rows): rec}} from the RESULT lines of each side's file."""
+    "halo": {(nodes, rows): rec}} from the RESULT lines of each side's file (of round rnd
+    when given; untagged lines belong to every round)."""
     out = {}
     for side, name, _ in SIDES:
         d = {"pingpong": {}, "bw": None, "allreduce": {}, "halo": {}, "errors": []}
         for rec in parse_lines(os.path.join(outdir, name)):
+            if rnd is not None and rec.get("round", rnd) != rnd:
+                continue
             try:
                 nodes = int(rec.get("nodes", "0"))
                 if rec.get("app") == "halo":
@@ -117,6 +127,26 @@ def ratios(data, num, stat="median", grids=(HALO_ROWS, HALO_BIG_ROWS)):
     return out
 
 
+def combine(per_round):
+    """One line per ratio over the rounds: the median of the rounds' values (each round
+    compares runs minutes apart), the values themselves in the note. A ratio missing in any
+    round is missing."""
+    out = []
+    for rows in zip(*per_round):
+        name, _, op, target, _, desc, _ = rows[0]
+        missing = [r for r in rows if r[1] is None]
+        if missing:
+            out.append((name, None, op, target, "n/a", desc, missing[0][6]))
+            continue
+        vals = sorted(r[1] for r in rows)
+        n = len(vals)
+        med = vals[n // 2] if n % 2 else (vals[n // 2 - 1] + vals[n // 2]) / 2
+        met = med <= target if op == "<=" else med >= target
+        note = "" if n == 1 else "rounds: " + ", ".join("%.3f" % r[1] for r in rows)
+        out.append((name, med, op, target, "met" if met else "missed", desc, note))
+    return out
+
+
 def write_files(outdir, data):
     with open(os.path.join(outdir, "mpi.csv"), "w", newline="") as f:
         w = csv.writer(f)
@@ -156,13 +186,15 @@ def markdown(data, rat, rat_min, num, grids=(HALO_ROWS, HALO_BIG_ROWS)):
              "target grid 164 x %d, compute-bound grid 164 x %d (`_rows%d`)." % (
                  grids[0], grids[1], grids[1]))
     L.append("")
-    L.append("| ratio | compares | measured (median) | target | status | from minima |")
-    L.append("|---|---|---|---|---|---|")
+    L.append("| ratio | compares | measured (median) | target | status | from minima | "
+             "rounds |")
+    L.append("|---|---|---|---|---|---|---|")
     for (name, r, op, target, status, what, why), m in zip(rat, rat_min):
         meas = "n/a (%s)" % why if r is None else "%.3f" % r
         mm = "-" if m[1] is None else "%.3f (%s)" % (m[1], m[4])
-        L.append("| `%s` | %s | %s | %s %.2f | **%s** | %s |" % (name, what, meas, op, target,
-                                                               status, mm))
+        per = why[len("rounds: "):] if r is not None and why.startswith("rounds: ") else "-"
+        L.append("| `%s` | %s | %s | %s %.2f | **%s** | %s | %s |" % (
+            name, what, meas, op, target, status, mm, per))
     L.append("")
     L.append("| quantity | " + " | ".join(lbl for _, _, lbl in SIDES) + " |")
     L.append("|---|" + "---:|" * len(SIDES))
@@ -223,12 +255,23 @@ def markdown(data, rat, rat_min, num, grids=(HALO_ROWS, HALO_BIG_ROWS)):
 
 
 def analyze(outdir, parse_lines, num, env=None):
+    """Per round: the ratios; over the rounds: their medians. The tables and files show the
+    last round's numbers (results.md says which), every round's ratio is in the notes."""
     grids = grid_rows(env or {})
-    data = load(outdir, parse_lines)
-    rat = ratios(data, num, grids=grids)
-    rat_min = ratios(data, num, "min", grids=grids)
+    rounds = rounds_of(outdir, parse_lines)
+    per = [load(outdir, parse_lines, k) for k in rounds]
+    rat = combine([ratios(d, num, grids=grids) for d in per])
+    rat_min = combine([ratios(d, num, "min", grids=grids) for d in per])
+    data = per[-1]
     write_files(outdir, data)
-    return data, rat, markdown(data, rat, rat_min, num, grids)
+    md = markdown(data, rat, rat_min, num, grids)
+    if len(rounds) > 1:
+        md = md.replace("## MPI: Porto MPI vs MPICH over TCP in Linux guests (same sources, same "
+                        "machine)\n", "## MPI: Porto MPI vs MPICH over TCP in Linux guests (same "
+                        "sources, same machine)\n\n%d rounds, alternating which side runs first; "
+                        "ratios: the median of the rounds' ratios (each round's in the last "
+                        "column); the tables below: round %s.\n" % (len(rounds), rounds[-1]), 1)
+    return data, rat, md
 
 
 def self_test(parse_lines, num):
@@ -288,6 +331,21 @@ def self_test(parse_lines, num):
         ("MPI ping-pong D(S)" in md and "verify=FAILED" in md, "markdown section"),
         (os.path.getsize(os.path.join(d, "mpi.csv")) > 0, "mpi.csv written"),
         (os.path.getsize(os.path.join(d, "plot", "mpi-mpich.dat")) > 0, "plot data written"),
+    ]
+    # Two rounds: the ratio is the median (here the mean) of the rounds' ratios.
+    for name in ("mpich.txt", "porto-mpi.txt"):
+        with open(os.path.join(d, name)) as f:
+            lines = [ln.rstrip("\n") for ln in f if "size=0 " in ln]
+        with open(os.path.join(d, name), "w") as f:
+            for k, scale in (("1", 1), ("2", 3)):
+                for ln in lines:
+                    f.write(ln.replace("median_us=8 ", "median_us=%d " % (8 * scale)) +
+                            " round=%s\n" % k)
+    rr = {x[0]: x for x in analyze(d, parse_lines, num)[1]}
+    checks += [
+        (abs(rr["mpi_latency/mpich_tcp"][1] - 0.16) < 1e-9, "two rounds: (0.08 + 0.24) / 2"),
+        (rr["mpi_latency/mpich_tcp"][6] == "rounds: 0.080, 0.240", "the rounds in the note"),
+        (rr["mpi_bw_1MiB/mpich_tcp"][1] is None, "two rounds without bandwidth: n/a"),
     ]
     shutil.rmtree(d)
     bad = [what for ok, what in checks if not ok]
