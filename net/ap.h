@@ -168,6 +168,7 @@ struct ap_stats {
     uint64_t sack_skipped;         /* resends saved: the receiver reported the frame held */
     uint64_t be_loss_reports;      /* receivers said a BE message of ours was lost on the way */
     uint64_t be_paced;             /* BE frames held back by pacing (per attempt) */
+    uint64_t be_pace_cuts;         /* loss reports that set or lowered our BE pacing rate */
     uint64_t drop[AP_DROP_NREASONS];
 };
 

@@ -110,7 +110,13 @@ void apx_sack_input(struct ap *ap, struct ap_fctx *f, uint32_t ack, uint64_t map
 int apx_pace_take(struct ap *ap, size_t bytes); /* 0: wait, the BE rate is reached */
 void apx_pace_report(struct ap *ap, uint32_t seen_rate);
 void apx_be_arrived(struct ap *ap, unsigned src, size_t bytes);
-void apx_be_lost(struct ap *ap, unsigned src);
+/* Frames lost in a row that say "congestion": at 3% random loss two neighbours are lost
+ * about once per thousand frames, three once per 37000; a full switch queue drops the whole
+ * tail of a burst. */
+#define AP_BE_LOSS_RUN 3
+/* src's BE frames were lost on the way: about `frames` of them in a row (a lower bound). */
+void apx_be_lost(struct ap *ap, unsigned src, uint32_t frames);
+uint32_t apx_frames(const struct ap *ap, uint32_t bytes); /* frames that carry `bytes` */
 
 /* ap_send.c */
 int apx_start(struct ap *ap, struct ap_req *req, unsigned kind, int dst, int port, size_t off,

@@ -13,7 +13,12 @@
  * (a quarter more every PACE_CALM without a report) and stops pacing once past PACE_OFF: a
  * stream through a slow switch then loses about one message per probe, not one per burst.
  * A path that never loses is never paced: the fast path costs one compare.
- * Tested by tests/engine/test_lossy.c (BE through a switch slower than its senders).
+ * Random loss must not be taken for congestion either: pacing cannot cure it, and every cut
+ * would starve the stream further (at 3% random loss the stream fell to the floor). So a
+ * report carries a rate only when frames were lost in a run (AP_BE_LOSS_RUN): a full switch
+ * queue drops the tail of a burst, noise drops lone frames.
+ * Tested by tests/engine/test_lossy.c (BE through a switch slower than its senders, and BE
+ * with pauses over a fast switch that drops 3% of the frames at random).
  */
 #include "net/ap_internal.h"
 
@@ -88,6 +93,7 @@ void apx_pace_report(struct ap *ap, uint32_t seen_rate)
     }
     ap->be_rate = r;
     ap->be_cut_ns = ap->now;
+    ap->st.be_pace_cuts++;
 }
 
 /* The receiver's side: BE bytes from src arriving, counted over a window that starts anew
@@ -102,9 +108,15 @@ void apx_be_arrived(struct ap *ap, unsigned src, size_t bytes)
     if (p->be_rx_bytes < 0x7FFFFFFFu) p->be_rx_bytes += (uint32_t)bytes;
 }
 
-void apx_be_lost(struct ap *ap, unsigned src)
+uint32_t apx_frames(const struct ap *ap, uint32_t bytes)
+{
+    return (uint32_t)(((uint64_t)bytes + ap->maxpay - 1) / ap->maxpay);
+}
+
+void apx_be_lost(struct ap *ap, unsigned src, uint32_t frames)
 {
     struct ap_peer *p = &ap->peers[src];
+    if (frames > p->be_loss_run) p->be_loss_run = frames;
     uint32_t rate = 0;
     if (p->be_rx_bytes >= 4 * ap->maxpay && ap->now > p->be_rx_t0) {
         uint64_t r = (uint64_t)p->be_rx_bytes * 1000000 / (ap->now - p->be_rx_t0);

@@ -339,20 +339,21 @@ static void be_input(struct ap *ap, unsigned src, int bc, const struct ap_hdr *h
             apx_drop(ap, AP_DROP_STALE);
             return;
         }
-        apx_be_lost(ap, src);
-        apx_abort_asm(ap, src, stream, 0); /* a newer message: the old one lost its tail */
+        /* A newer message: the old one lost its tail (and maybe whole messages between). */
+        apx_be_lost(ap, src, apx_frames(ap, as->msg_len - as->got) + (seq - as->msg_seq - 1));
+        apx_abort_asm(ap, src, stream, 0);
     }
     if (!as->active) {
         if (!(h->flags & AP_F_FIRST)) {
             /* Its first fragment was lost: the whole message is. */
             apx_drop(ap, AP_DROP_BE_GAP);
-            apx_be_lost(ap, src);
+            apx_be_lost(ap, src, apx_frames(ap, h->frag_off));
             p->be_last[bc] = seq;
             p->be_seen[bc] = 1;
             return;
         }
-        if (p->be_seen[bc] && seq != p->be_last[bc] + 1)
-            apx_be_lost(ap, src); /* whole messages before this one never arrived */
+        if (p->be_seen[bc] && seq != p->be_last[bc] + 1) /* whole messages never arrived */
+            apx_be_lost(ap, src, seq - p->be_last[bc] - 1);
         struct ap_unit *u = NULL;
         uint32_t off = 0;
         if (resolve(ap, src, stream, h, &u, &off) != AP_R_OK) {
@@ -367,7 +368,7 @@ static void be_input(struct ap *ap, unsigned src, int bc, const struct ap_hdr *h
             return;
         }
         apx_drop(ap, same_message(as, h) ? AP_DROP_BE_GAP : AP_DROP_FRAG);
-        if (same_message(as, h)) apx_be_lost(ap, src);
+        if (same_message(as, h)) apx_be_lost(ap, src, apx_frames(ap, h->frag_off - as->got));
         apx_abort_asm(ap, src, stream, 0);
         return;
     }

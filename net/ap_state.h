@@ -106,6 +106,7 @@ struct ap_peer {
     uint16_t held;         /* FC unicast frames of it held past a gap (net/ap_sack.c) */
     uint8_t be_loss;       /* a BE message of it was lost on the way: report it (ap_pace.c) */
     uint32_t be_loss_rate; /* bytes per ms its frames arrived at, 0 = unknown */
+    uint32_t be_loss_run;  /* the longest run of its frames lost since the last report */
     uint32_t be_rx_bytes;  /* BE bytes from it since be_rx_t0: its frames' arrival rate */
     uint64_t be_rx_t0;
     uint32_t be_last[2]; /* newest BE msg_seq delivered or abandoned */

@@ -71,6 +71,7 @@ int ap_stats_format(const struct ap_stats *s, char *buf, size_t size)
     u = put(buf, size, u, "sack_skipped", s->sack_skipped);
     u = put(buf, size, u, "be_loss_reports", s->be_loss_reports);
     u = put(buf, size, u, "be_paced", s->be_paced);
+    u = put(buf, size, u, "be_pace_cuts", s->be_pace_cuts);
     for (int r = 0; r < AP_DROP_NREASONS; r++) {
         char name[32];
         snprintf(name, sizeof(name), "drop_%s", drop_names[r]);

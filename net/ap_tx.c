@@ -33,7 +33,9 @@ static int send_ack(struct ap *ap, unsigned i)
     }
     if (p->be_loss) {
         h.flags |= AP_F_BELOSS;
-        h.base = p->be_loss_rate;
+        /* Lone lost frames are noise, which pacing cannot cure: the report says so with no
+         * rate. A run of lost frames is what a full switch queue does (net/ap_pace.c). */
+        h.base = p->be_loss_run >= AP_BE_LOSS_RUN ? p->be_loss_rate : 0;
     }
     if (map) {
         h.flags |= AP_F_SACK;
@@ -48,6 +50,7 @@ static int send_ack(struct ap *ap, unsigned i)
     p->ack_now = 0;
     if (p->be_loss) {
         p->be_loss = 0;
+        p->be_loss_run = 0;
         p->be_rx_t0 = ap->now; /* the next report measures arrivals after this one */
         p->be_rx_bytes = 0;
     }

@@ -24,7 +24,8 @@
  *    28  4   msg_len   total message length in bytes
  *    32  4   base      byte offset of the message in the destination port's buffer; on the
  *                      engine's internal collective port it carries the collective tag instead;
- *                      ACK with AP_F_BELOSS: the loss report's arrival rate (bytes per ms)
+ *                      ACK with AP_F_BELOSS: the loss report's arrival rate (bytes per ms;
+ *                      0 when unknown or when only lone frames were lost: noise, not congestion)
  *    36  4   frag_off  offset of this fragment within the message
  *    40  4   crc       CRC32C (Castagnoli) over the payload, then header bytes 0..39, with
  *                      AP_F_CRC; payload first so a retransmission with a new piggybacked ack
@@ -88,7 +89,8 @@ enum ap_frame_flags {
     AP_F_SACK = 0x0800,   /* ACK: the 8-byte payload is a little-endian map; bit i set: the
                              receiver holds unicast frame ack + 1 + i (it arrived past a gap) */
     AP_F_BELOSS = 0x1000, /* ACK: a BE message of the destination was lost on the way; `base`
-                             is the rate its frames arrived at, bytes per ms (0: unknown) */
+                             is the rate its frames arrived at, bytes per ms (0: unknown, or
+                             only lone frames lost) */
 };
 
 struct ap_hdr {

@@ -94,6 +94,10 @@ void pp_report_engine_stats(const char *impl, const struct ap_stats *d)
            impl, (unsigned long long)d->retransmits, (unsigned long long)d->timeouts,
            (unsigned long long)d->fast_retransmits, (unsigned long long)d->be_aborted,
            (unsigned long long)d->link_busy);
+    if (d->be_loss_reports)
+        printf("INFO %s engine be_loss_reports=%llu be_pace_cuts=%llu be_paced=%llu\n", impl,
+               (unsigned long long)d->be_loss_reports, (unsigned long long)d->be_pace_cuts,
+               (unsigned long long)d->be_paced);
     for (int i = 0; i < AP_DROP_NREASONS; i++)
         if (d->drop[i])
             printf("INFO %s engine drop %s=%llu\n", impl, ap_drop_name(i),

@@ -706,7 +706,7 @@ static int args_node(struct ap *ap, void *vp)
     TC_CHECK(ap, strcmp(ap_drop_name(AP_DROP_CRC), "bad_crc") == 0, "drop names");
     int lines = 0;
     ap_stats_print(ap, print_line, &lines);
-    TC_CHECK(ap, lines == 23 + AP_DROP_NREASONS, "stats lines %d", lines);
+    TC_CHECK(ap, lines == 24 + AP_DROP_NREASONS, "stats lines %d", lines);
     char small[16];
     struct ap_stats st;
     ap_stats(ap, &st);
