@@ -211,11 +211,16 @@ static void bandwidth(struct run *r, const struct opts *o)
     MPI_Status st[64];
     const size_t size = o->bwsize, w = o->window;
     /* One warm-up window, then bwreps timed ones. Rank 1 checks the payload of the warm-up
-     * window before its answer (untimed) and clears it, and that of the last window after
-     * its answer (rank 0's clock has stopped): a check of every window would put a byte loop
-     * over window x bwsize bytes into every timed window, which under an emulator costs
-     * more than the transfer and would cap both sides at the same rate. */
+     * window before its answer (untimed), and that of the last window after its answer
+     * (rank 0's clock has stopped); rank 0 writes the last window's own pattern before
+     * starting its clock. A check of every window would put a byte loop over window x
+     * bwsize bytes into every timed window, which under an emulator costs more than the
+     * transfer and would cap both sides at the same rate. */
     for (size_t rep = 0; rep <= o->bwreps; rep++) {
+        const int last = rep == o->bwreps;
+        if (r->rank == 0 && last)
+            for (size_t i = 0; i < w; i++)
+                fill(r->sbuf + i * size, size, (unsigned)(i + w));
         double t0 = MPI_Wtime();
         if (r->rank == 0) {
             for (size_t i = 0; i < w; i++)
@@ -228,15 +233,13 @@ static void bandwidth(struct run *r, const struct opts *o)
                 CALL(r, MPI_Irecv(r->rbuf + i * size, (int)size, MPI_BYTE, 0, TAG_BW,
                                   MPI_COMM_WORLD, &req[i]));
             CALL(r, MPI_Waitall((int)w, req, st));
-            if (rep == 0) {
+            if (rep == 0)
                 for (size_t i = 0; i < w; i++)
                     if (check(r->rbuf + i * size, size, (unsigned)i)) r->errors++;
-                memset(r->rbuf, 0, w * size); /* the last window must bring its own bytes */
-            }
             CALL(r, MPI_Send(NULL, 0, MPI_BYTE, 0, TAG_ACK, MPI_COMM_WORLD));
-            if (rep == o->bwreps)
+            if (last) /* its own pattern: bytes left by an earlier window do not pass */
                 for (size_t i = 0; i < w; i++)
-                    if (check(r->rbuf + i * size, size, (unsigned)i)) r->errors++;
+                    if (check(r->rbuf + i * size, size, (unsigned)(i + w))) r->errors++;
         }
         double dt = MPI_Wtime() - t0;
         if (rep > 0) r->t[rep - 1] = (double)(size * w) / dt / 1e6;
