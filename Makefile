@@ -38,11 +38,14 @@ LIBC_SRCS   := $(wildcard libc/*.c)
 RUNTIME_SRCS := $(wildcard runtime/*.c)
 DRIVER_SRCS :=
 NET_SRCS    :=
+SMP_SRCS    :=
 -include drivers/drivers.mk
 -include net/net.mk
+-include smp/smp.mk
 -include mpi/mpi.mk
 
-PORTO_SRCS := $(BOOT_SRCS) $(KERNEL_SRCS) $(LIBC_SRCS) $(DRIVER_SRCS) $(NET_SRCS) $(RUNTIME_SRCS)
+PORTO_SRCS := $(BOOT_SRCS) $(KERNEL_SRCS) $(LIBC_SRCS) $(DRIVER_SRCS) $(NET_SRCS) $(SMP_SRCS) \
+	$(RUNTIME_SRCS)
 PORTO_OBJS := $(patsubst %,$(BUILD)/obj/%.o,$(PORTO_SRCS))
 PORTO_LIB  := $(BUILD)/libporto.a
 APPS       := $(notdir $(patsubst %/,%,$(dir $(wildcard apps/*/main.c))))

@@ -158,6 +158,9 @@ tsc_boot:
 
     .bss
     .align 4096
+    /* Global for smp/: every other core of a multi-core node gets its own copy of these page
+     * tables (pointing its private range at its copy of the image) and of the stack. */
+    .global boot_pml4, boot_pdpt, boot_pd, boot_stack_top
 boot_pml4: .skip 4096
 boot_pdpt: .skip 4096
 boot_pd:   .skip 4096 * 4

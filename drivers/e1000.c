@@ -322,6 +322,21 @@ static int e1000_open(struct nic *nic, const struct nic_config *cfg)
     wr(e, E1000_RAH0, (uint32_t)nic->mac[4] | (uint32_t)nic->mac[5] << 8 | E1000_RAH_AV);
     for (unsigned i = 0; i < E1000_MTA_WORDS; i++)
         wr(e, E1000_MTA + 4 * i, 0);
+    /* A multi-core node's cores have virtual MACs (smp/): RA1..RA15 filter on them; more
+     * than the table holds turn on unicast promiscuous mode (the node's switch then drops
+     * what is for none of its cores). Unused entries are cleared: AV off. */
+    unsigned nextra = cfg && cfg->extra_macs ? cfg->n_extra_macs : 0;
+    bool promisc = nextra > E1000_RA_ENTRIES - 1;
+    for (unsigned i = 1; i < E1000_RA_ENTRIES; i++) {
+        uint32_t lo = 0, hi = 0;
+        if (!promisc && i <= nextra) {
+            const uint8_t *m = cfg->extra_macs[i - 1];
+            lo = (uint32_t)m[0] | (uint32_t)m[1] << 8 | (uint32_t)m[2] << 16 | (uint32_t)m[3] << 24;
+            hi = (uint32_t)m[4] | (uint32_t)m[5] << 8 | E1000_RAH_AV;
+        }
+        wr(e, E1000_RAL0 + 8 * i, lo);
+        wr(e, E1000_RAH0 + 8 * i, hi);
+    }
 
     /* The reset does not clear ring registers on every model (QEMU's does not): program all. */
     uint64_t tx_base = dma_addr(e->tx_ring), rx_base = dma_addr(e->rx_ring);
@@ -349,7 +364,8 @@ static int e1000_open(struct nic *nic, const struct nic_config *cfg)
     (void)e1000_missed_delta(e);
 
     e->rctl = E1000_RCTL_EN | E1000_RCTL_BAM | E1000_RCTL_MPE | E1000_RCTL_SECRC |
-              E1000_RCTL_RDMTS_HALF | bsize_bits | (mtu > NIC_MTU_DEFAULT ? E1000_RCTL_LPE : 0);
+              E1000_RCTL_RDMTS_HALF | bsize_bits | (mtu > NIC_MTU_DEFAULT ? E1000_RCTL_LPE : 0) |
+              (promisc ? E1000_RCTL_UPE : 0);
     wr(e, E1000_RCTL, e->rctl); /* last, and only once */
 
     struct nic_link l;
@@ -539,5 +555,6 @@ static int e1000_probe(struct nic *nic, const struct pci_dev *pci, const struct 
 const struct nic_driver e1000_driver = {
     .name = "e1000",
     .ids = e1000_ids,
+    .multi_unicast = true,
     .probe = e1000_probe,
 };

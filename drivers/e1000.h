@@ -105,11 +105,12 @@
     0x4010 /* Missed Packets Count: RX FIFO/ring overrun drops. Clears on read                     \
             * on silicon; QEMU's never clears (see e1000_refresh_counters). */
 
-#define E1000_MTA       0x5200 /* Multicast Table Array, 128 words */
-#define E1000_MTA_WORDS 128
-#define E1000_RAL0      0x5400     /* Receive Address 0, low: MAC bytes 0-3 */
-#define E1000_RAH0      0x5404     /* Receive Address 0, high: MAC bytes 4-5 */
-#define E1000_RAH_AV    (1u << 31) /* address valid */
+#define E1000_MTA        0x5200 /* Multicast Table Array, 128 words */
+#define E1000_MTA_WORDS  128
+#define E1000_RAL0       0x5400     /* Receive Address 0, low: MAC bytes 0-3 */
+#define E1000_RAH0       0x5404     /* Receive Address 0, high: MAC bytes 4-5 */
+#define E1000_RAH_AV     (1u << 31) /* address valid */
+#define E1000_RA_ENTRIES 16         /* RAL/RAH pairs, 8 bytes apart from RAL0 */
 
 /* ---- Descriptors (legacy format, 16 bytes, little-endian) ---- */
 

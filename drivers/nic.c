@@ -16,15 +16,20 @@
 #include "kernel/cmdline.h"
 #include "kernel/console.h"
 #include "kernel/kernel.h"
+#include "kernel/mem.h"
 #include "kernel/pci.h"
 #include "kernel/tsc.h"
 
 #define LINKWAIT_DEFAULT_MS 3000
 #define RING_ARG_MAX        65536
 
-static struct nic boot_nic;
+/* The bound NIC lives in page-allocated memory, not in the image's data: on a multi-core node
+ * every core has its own copy of the image's data (smp/), and the NIC must be one. */
+static struct nic *boot_nic;
 static struct nic *found;
 static bool probed, opened;
+static bool
+    shared_by_cores; /* opened for several cores' MACs (smp/): only their switch drives it */
 
 static const char *nic_strerror(int rc)
 {
@@ -75,18 +80,23 @@ struct nic *nic_probe_all(void)
             const struct nic_pci_id *id = match_id(drv, d);
             if (!id) continue;
             claimed = true;
-            memset(&boot_nic, 0, sizeof(boot_nic));
-            int rc = drv->probe(&boot_nic, d, id);
+            if (!boot_nic) boot_nic = page_alloc((sizeof *boot_nic + PAGE_SIZE - 1) / PAGE_SIZE);
+            if (!boot_nic) {
+                kprintf("nic: out of memory\n");
+                return NULL;
+            }
+            memset(boot_nic, 0, sizeof(*boot_nic));
+            int rc = drv->probe(boot_nic, d, id);
             if (rc != 0) {
                 kprintf("nic: %s %s (%04x:%04x) at %02x:%02x.%x: probe failed: %s\n", drv->name,
                         id->model, d->vendor, d->device, d->bus, d->dev, d->fn, nic_strerror(rc));
                 continue;
             }
-            boot_nic.drv = drv;
-            const uint8_t *m = boot_nic.mac;
+            boot_nic->drv = drv;
+            const uint8_t *m = boot_nic->mac;
             kprintf("nic: %s %s at %02x:%02x.%x, MAC %02x:%02x:%02x:%02x:%02x:%02x\n", drv->name,
-                    boot_nic.model, d->bus, d->dev, d->fn, m[0], m[1], m[2], m[3], m[4], m[5]);
-            found = &boot_nic;
+                    boot_nic->model, d->bus, d->dev, d->fn, m[0], m[1], m[2], m[3], m[4], m[5]);
+            found = boot_nic;
             return found;
         }
         if (!claimed && (d->class_code >> 16) == 0x02) /* a network controller we cannot drive */
@@ -122,11 +132,28 @@ static unsigned ring_arg(const char *key)
 
 struct nic *nic_require(void)
 {
+    if (shared_by_cores)
+        fail("this node's cores share the NIC through their switch (cpus=): an app that drives "
+             "the NIC itself needs cpus=1");
+    return nic_require_macs(NULL, 0);
+}
+
+struct nic *nic_require_macs(const uint8_t (*extra)[6], unsigned n_extra)
+{
     if (opened) return found;
     struct nic *n = nic_default();
     if (!n) fail("no supported NIC found: this app needs a network (QEMU: -device e1000)");
+    if (n_extra && !n->drv->multi_unicast) {
+        kprintf("nic: error: %s %s cannot receive on more than one unicast address, so it "
+                "cannot serve several cores (cpus=1 runs one rank on this node)\n",
+                n->drv->name, n->model);
+        kernel_exit(PORTO_EXIT_NONIC);
+    }
 
-    struct nic_config cfg = {.rx_ring = ring_arg("rxring"), .tx_ring = ring_arg("txring")};
+    struct nic_config cfg = {.rx_ring = ring_arg("rxring"),
+                             .tx_ring = ring_arg("txring"),
+                             .extra_macs = extra,
+                             .n_extra_macs = n_extra};
     int64_t mtu = karg_int("mtu", 0);
     if (mtu < 0 || mtu > NIC_MTU_JUMBO) {
         kprintf("nic: error: mtu=%lld out of range (0 = %d, up to %d)\n", (long long)mtu,
@@ -162,5 +189,6 @@ struct nic *nic_require(void)
             n->model, link.speed_mbps, link.full_duplex ? "full" : "half", n->mtu,
             (unsigned long long)waited_us);
     opened = true;
+    shared_by_cores = n_extra > 0;
     return n;
 }

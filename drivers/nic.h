@@ -65,6 +65,11 @@ struct nic_config {
     unsigned rx_ring; /* descriptors; 0 = driver default; rounded to what the device allows */
     unsigned tx_ring;
     unsigned mtu; /* payload bytes after the Ethernet header; 0 = NIC_MTU_DEFAULT */
+    /* More unicast addresses to receive besides the NIC's own: the virtual MACs of the cores
+     * of a multi-core node (smp/). Only drivers whose nic_driver.multi_unicast is set accept
+     * them; the others' open() returns -NIC_EINVAL when any is given. */
+    const uint8_t (*extra_macs)[6];
+    unsigned n_extra_macs;
 };
 
 /* Called once per received frame; `frame` (Ethernet header first, no FCS) is valid only
@@ -108,6 +113,7 @@ struct nic_pci_id {
 struct nic_driver {
     const char *name;             /* "e1000", "tg3" */
     const struct nic_pci_id *ids; /* terminated by vendor == 0 */
+    bool multi_unicast;           /* open() takes nic_config.extra_macs */
     /* Bind to `pci` (already matched by ID): map registers, reset, read the MAC.
      * Returns 0 or -NIC_E*. On failure it frees what it took, leaves `nic` unbound and the PCI
      * command register as it found it (no bus mastering), and has started no DMA; it may have
@@ -253,5 +259,10 @@ struct nic *nic_default(void);
  * (linkwait= ms, default 3000) and print it. On any failure prints a clear error and exits the
  * machine with a failure code: for apps that cannot work without a network. */
 struct nic *nic_require(void);
+/* nic_require() for a multi-core node: the NIC also receives frames for these addresses.
+ * A driver that cannot (nic_driver.multi_unicast false) stops the machine with a clear
+ * message. From then on the node's switch owns the NIC: nic_require() (an app driving the NIC
+ * itself) stops the machine with a message saying so. */
+struct nic *nic_require_macs(const uint8_t (*extra)[6], unsigned n_extra);
 
 #endif

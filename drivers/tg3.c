@@ -122,6 +122,10 @@ static int tg3_open(struct nic *nic, const struct nic_config *cfg)
     struct tg3 *tp = nic->priv;
     unsigned mtu = cfg && cfg->mtu ? cfg->mtu : NIC_MTU_DEFAULT;
 
+    if (cfg && cfg->n_extra_macs) {
+        tg3_log(tp, "extra unicast addresses are not supported by this driver");
+        return -NIC_EINVAL;
+    }
     if (mtu > TG3_MTU_MAX || (mtu > NIC_MTU_DEFAULT && !tp->jumbo_capable)) {
         tg3_log(tp, "mtu %u rejected: this %s takes at most %u bytes", mtu, nic->model,
                 tp->jumbo_capable ? TG3_MTU_MAX : NIC_MTU_DEFAULT);

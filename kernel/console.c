@@ -1,9 +1,11 @@
 /*
  * kernel/console.c — the serial console: COM1 16550 at 115200 8N1, polled, no interrupts.
  * Every byte Porto prints goes through console_write(); a tap (the job layer) may see it too.
+ * On a multi-core node each core writes whole lines under a shared lock (console_share).
  */
 #include "kernel/console.h"
 #include "kernel/kernel.h"
+#include <stdbool.h>
 
 #define COM1          0x3f8
 #define UART_THR      0 /* transmit holding */
@@ -38,10 +40,58 @@ static void uart_putc(char c)
     outb(COM1 + UART_THR, (uint8_t)c);
 }
 
-void console_putc(char c)
+static void uart_out(char c)
 {
     if (c == '\n') uart_putc('\r');
     uart_putc(c);
+}
+
+/* Several cores share the UART (smp/): each buffers its line and writes it whole while it
+ * holds the node's console lock (in memory every core sees), so lines never interleave. A
+ * line is cut at LINE_MAX bytes; console_flush() writes a partial one. */
+#define LINE_MAX 256
+static volatile int *shared_lock; /* 0 free, else the holder's core + 1 */
+static int lock_self;
+static const char *core_tag; /* "(core 1) " before each line of a secondary core */
+static char line[LINE_MAX];
+static size_t line_len;
+
+static void emit_line(void)
+{
+    bool mine = *shared_lock == lock_self; /* a fault while this core printed */
+    if (!mine)
+        while (__atomic_exchange_n(shared_lock, lock_self, __ATOMIC_ACQUIRE) != 0)
+            cpu_pause();
+    if (core_tag)
+        for (const char *p = core_tag; *p; p++)
+            uart_out(*p);
+    for (size_t i = 0; i < line_len; i++)
+        uart_out(line[i]);
+    line_len = 0;
+    if (!mine) __atomic_store_n(shared_lock, 0, __ATOMIC_RELEASE);
+}
+
+void console_share(volatile int *lock, unsigned core, const char *tag)
+{
+    line_len = 0; /* another core's copy of the line buffer: not ours to print */
+    lock_self = (int)core + 1;
+    core_tag = tag;
+    shared_lock = lock;
+}
+
+void console_flush(void)
+{
+    if (shared_lock && line_len) emit_line();
+}
+
+void console_putc(char c)
+{
+    if (!shared_lock) {
+        uart_out(c);
+        return;
+    }
+    line[line_len++] = c;
+    if (c == '\n' || line_len == LINE_MAX) emit_line();
 }
 
 void console_write_raw(const char *s, size_t n)

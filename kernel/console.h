@@ -14,6 +14,12 @@ void console_set_tap(void (*tap)(const char *s, size_t n));
 void console_set_prefix(const char *prefix);
 /* Write to the serial port only: no prefix, no tap (the job layer prints forwarded lines). */
 void console_write_raw(const char *s, size_t n);
+/* Multi-core node (smp/): from now on this core writes whole lines while it holds `lock`
+ * (an int every core sees at the same address, 0 when free), each line after `tag` (NULL:
+ * none). */
+void console_share(volatile int *lock, unsigned core, const char *tag);
+/* Write out a buffered partial line (before halting). */
+void console_flush(void);
 
 /* printf subset: %d %i %u %x %X %o %c %s %p %% with flags '-' '0' ' ' '+', width,
  * precision for %s, length modifiers hh h l ll z t j. No floating point. */

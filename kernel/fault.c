@@ -70,6 +70,12 @@ void fault_init(void)
 {
     for (int i = 0; i < 32; i++)
         set_gate((unsigned)i, isr_table[i]);
+    fault_init_secondary();
+}
+
+/* Another core of the node: its copy of the table is already filled in (smp/). */
+void fault_init_secondary(void)
+{
     struct {
         uint16_t limit;
         uint64_t base;
@@ -77,7 +83,7 @@ void fault_init(void)
     __asm__ volatile("lidt %0" ::"m"(idtr));
 }
 
-static int in_fault;
+static int in_fault; /* per core: every core has its own copy of the image's data */
 
 void fault_handler(struct fault_frame *f)
 {
@@ -89,7 +95,10 @@ void fault_handler(struct fault_frame *f)
         kernel_halt(PORTO_EXIT_FAULT);
     }
     const char *name = f->vector < 32 && fault_names[f->vector] ? fault_names[f->vector] : "?";
-    kprintf("\n*** Porto: CPU fault %lu (%s) ***\n", f->vector, name);
+    if (kernel_cores() > 1)
+        kprintf("\n*** Porto: CPU fault %lu (%s) on core %u ***\n", f->vector, name, kernel_core());
+    else
+        kprintf("\n*** Porto: CPU fault %lu (%s) ***\n", f->vector, name);
     kprintf("RIP %016lx  error %016lx  CR2 %016lx  CR3 %016lx\n", f->rip, f->error, cr2, cr3);
     kprintf("RAX %016lx  RBX %016lx  RCX %016lx  RDX %016lx\n", f->rax, f->rbx, f->rcx, f->rdx);
     kprintf("RSI %016lx  RDI %016lx  RBP %016lx  RSP %016lx\n", f->rsi, f->rdi, f->rbp, f->rsp);

@@ -25,7 +25,10 @@
 #define LAPIC_LVT_TIMER 0x320
 #define LAPIC_LVT_LINT0 0x350
 #define LAPIC_LVT_ERROR 0x370
-#define LAPIC_TIMER_ICR 0x380 /* initial count: writing it starts the one-shot count */
+#define LAPIC_ICR_LO    0x300
+#define LAPIC_ICR_HI    0x310
+#define ICR_FIXED       0x4000u /* fixed delivery, physical destination, assert */
+#define LAPIC_TIMER_ICR 0x380   /* initial count: writing it starts the one-shot count */
 #define LAPIC_TIMER_CCR 0x390
 #define LAPIC_TIMER_DCR 0x3E0
 #define LVT_MASKED      (1u << 16)
@@ -50,6 +53,7 @@ static uint64_t spin_ticks; /* TSC ticks of spinning before a halt */
 static uint64_t last_progress, spin_start, last_call;
 static uint64_t halts;
 static char description[48];
+static volatile uint32_t *sleep_flag; /* set while halted: another core may wake this one */
 
 static uint64_t rdmsr(uint32_t msr)
 {
@@ -88,6 +92,17 @@ static uint64_t apic_calibrate(void)
     return ns ? ticks * 1000000000ull / ns : 0;
 }
 
+/* This core's local APIC: enabled, nothing but the timer (masked until armed). */
+static void apic_program(void)
+{
+    uint64_t base = rdmsr(MSR_APIC_BASE);
+    if (!(base & APIC_BASE_EN)) wrmsr(MSR_APIC_BASE, base | APIC_BASE_EN);
+    lapic_write(LAPIC_SVR, SVR_ENABLE | VEC_SPURIOUS);
+    lapic_write(LAPIC_TPR, 0);
+    lapic_write(LAPIC_LVT_LINT0, LVT_MASKED);
+    lapic_write(LAPIC_LVT_ERROR, LVT_MASKED);
+}
+
 static void apic_setup(void)
 {
     /* The legacy PIC stays silent: mask all 16 lines. */
@@ -99,10 +114,7 @@ static void apic_setup(void)
     lapic_eoi_reg = (volatile uint32_t *)(lapic + LAPIC_EOI);
     idt_set_gate(VEC_TIMER, isr_apic_timer);
     idt_set_gate(VEC_SPURIOUS, isr_apic_spurious);
-    lapic_write(LAPIC_SVR, SVR_ENABLE | VEC_SPURIOUS);
-    lapic_write(LAPIC_TPR, 0);
-    lapic_write(LAPIC_LVT_LINT0, LVT_MASKED);
-    lapic_write(LAPIC_LVT_ERROR, LVT_MASKED);
+    apic_program();
     apic_hz = apic_calibrate();
     /* One-shot, unmasked: from now on each ICR write arms one wake-up. */
     lapic_write(LAPIC_LVT_TIMER, VEC_TIMER);
@@ -138,6 +150,30 @@ void idle_init(void)
             "(APIC timer %lu.%03lu MHz)\n",
             policy.spin_us, IDLE_HALT_MIN_US, policy.halt_us, apic_hz / 1000000,
             apic_hz / 1000 % 1000);
+}
+
+/* Another core of a multi-core node: same policy, same timer rate (the copy of this file's
+ * data says so), its own local APIC to program. Every core halts and wakes on its own. */
+void idle_init_secondary(void)
+{
+    if (!policy.halt) return;
+    apic_program();
+    lapic_write(LAPIC_TIMER_DCR, DCR_DIV1);
+    lapic_write(LAPIC_LVT_TIMER, VEC_TIMER);
+}
+
+void idle_share_sleep_flag(volatile uint32_t *flag)
+{
+    sleep_flag = flag;
+}
+
+void idle_wake(uint8_t apic_id)
+{
+    if (!lapic) return;
+    /* A fixed interrupt on the timer's vector: its handler only acknowledges it, and the
+     * HLT it interrupts returns. */
+    lapic_write(LAPIC_ICR_HI, (uint32_t)apic_id << 24);
+    lapic_write(LAPIC_ICR_LO, ICR_FIXED | VEC_TIMER);
 }
 
 const struct idle_policy *idle_policy(void)
@@ -176,7 +212,9 @@ void cpu_idle(uint64_t progress)
      * longer and longer (up to halt_us), one that just had work comes back soon. */
     lapic_write(LAPIC_TIMER_ICR, halt_next);
     halt_next = halt_next > halt_max / 2 ? halt_max : halt_next * 2;
+    if (sleep_flag) __atomic_store_n(sleep_flag, 1, __ATOMIC_SEQ_CST);
     __asm__ volatile("sti; hlt; cli" ::: "memory");
+    if (sleep_flag) __atomic_store_n(sleep_flag, 0, __ATOMIC_RELEASE);
     lapic_write(LAPIC_TIMER_ICR, 0); /* woken early (an NMI): disarm */
     halts++;
     last_call = tsc_now();

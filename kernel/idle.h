@@ -33,6 +33,13 @@ const char *idle_parse(const char *idle, const char *idlehalt, struct idle_polic
 /* Read the kernel words and, for halt, set up the local APIC timer and its vector (the
  * legacy PIC is masked). A bad word stops the boot with a clear message. */
 void idle_init(void);
+/* The same policy on another core of a multi-core node (smp/): programs its local APIC. */
+void idle_init_secondary(void);
+/* Multi-core node: while this core halts, *flag is 1 (in memory the other cores see), and
+ * idle_wake(its APIC ID) from another core ends the halt early. A wake-up that races with
+ * the decision to halt is lost; the halt's timer bounds what that costs. No-ops under spin. */
+void idle_share_sleep_flag(volatile uint32_t *flag);
+void idle_wake(uint8_t apic_id);
 const struct idle_policy *idle_policy(void);
 /* The policy in force as one word: "spin" or "halt:US" (the spin period). */
 const char *idle_describe(void);

@@ -144,13 +144,41 @@ void kernel_at_exit(int (*hook)(int code))
     if (nexit_hooks < 4) exit_hooks[nexit_hooks++] = hook;
 }
 
+static unsigned this_core, n_cores = 1;
+static void (*halt_hook)(int code);
+
+void kernel_set_core(unsigned core, unsigned cores)
+{
+    this_core = core;
+    n_cores = cores;
+}
+unsigned kernel_core(void)
+{
+    return this_core;
+}
+unsigned kernel_cores(void)
+{
+    return n_cores;
+}
+void kernel_set_halt_hook(void (*hook)(int code))
+{
+    halt_hook = hook;
+}
+
 noreturn void kernel_halt(int code)
 {
     if (code < 0 || code > 127) {
         kprintf("Porto: exit code %d does not fit QEMU's debug exit, reporting 127\n", code);
         code = 127;
     }
-    kprintf("Porto: halted, exit code %d\n", code);
+    /* Only core 0 stops the machine; launchers read its line ("Porto: halted") as the node's
+     * exit code, so another core's says something else. */
+    if (this_core)
+        kprintf("Porto: core %u stopped, exit code %d\n", this_core, code);
+    else
+        kprintf("Porto: halted, exit code %d\n", code);
+    console_flush();
+    if (halt_hook) halt_hook(code); /* a secondary core stops there: core 0 ends the node */
     /* isa-debug-exit (QEMU -device isa-debug-exit,iobase=0xf4,iosize=4): the QEMU process
      * exits with status (code << 1) | 1. Elsewhere the write goes nowhere. */
     outl(0xf4, (uint32_t)code);

@@ -25,6 +25,15 @@ noreturn void panic(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
  * layer turns rank 0's code into the job's). */
 void kernel_at_exit(int (*hook)(int code));
 
+/* Multi-core nodes (smp/): this core's index and how many cores run ranks (0 and 1 on a
+ * one-core node). */
+void kernel_set_core(unsigned core, unsigned cores);
+unsigned kernel_core(void);
+unsigned kernel_cores(void);
+/* Called by kernel_halt() after its last line, before it stops the machine. A secondary core's
+ * hook does not return (only core 0 ends the node); core 0's may wait for the others. */
+void kernel_set_halt_hook(void (*hook)(int code));
+
 /* Multiboot modules, by name (the basename of the module's first word). */
 struct module {
     const char *name;

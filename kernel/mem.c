@@ -2,7 +2,9 @@
  * kernel/mem.c — physical memory at boot: reads the multiboot memory map (or mem_upper),
  * frees the available RAM below 4 GiB (what boot/entry.S identity-maps) in the page
  * allocator, keeps out low memory, the kernel image and the multiboot modules, and starts the
- * heap right after the kernel.
+ * heap right after the kernel. On a multi-core node (smp/) memory splits in two: below a
+ * limit each core has its own copy (image, heap), above it page allocations are seen by every
+ * core at the same address, and each core allocates from its own share of them.
  */
 #include "kernel/mem.h"
 #include "kernel/console.h"
@@ -81,4 +83,50 @@ uint64_t mem_total_bytes(void)
 uint64_t mem_free_bytes(void)
 {
     return (uint64_t)pmm.nfree * PAGE_SIZE;
+}
+
+uintptr_t mem_top(void)
+{
+    for (size_t i = pmm.npages; i-- > 0;)
+        if (!(pmm.bitmap[i / 64] >> (i % 64) & 1)) return (uintptr_t)(i + 1) * PAGE_SIZE;
+    return 0;
+}
+
+bool mem_page_used(uintptr_t addr)
+{
+    size_t i = addr / PAGE_SIZE;
+    return i >= pmm.npages || (pmm.bitmap[i / 64] >> (i % 64) & 1);
+}
+
+uintptr_t mem_heap_end(void)
+{
+    return pmm.heap_end;
+}
+
+const char *mem_make_private(uintptr_t limit, size_t min_heap)
+{
+    if (pmm.heap_base == 0 || pmm.heap_base + min_heap > limit)
+        return "the heap would be too small below the private limit";
+    for (uintptr_t a = pmm.heap_end; a < limit; a += PAGE_SIZE)
+        if (mem_page_used(a)) return "memory below the private limit is already allocated";
+    pmm.heap_limit = limit;
+    pmm.alloc_floor = limit;
+    return NULL;
+}
+
+void mem_keep_share(unsigned index, unsigned parts)
+{
+    size_t first = pmm.alloc_floor / PAGE_SIZE, nfree = 0;
+    for (size_t i = first; i < pmm.npages; i++)
+        nfree += !mem_page_used((uintptr_t)i * PAGE_SIZE);
+    size_t per = nfree / parts, seen = 0;
+    for (size_t i = first; i < pmm.npages; i++) {
+        uintptr_t a = (uintptr_t)i * PAGE_SIZE;
+        if (mem_page_used(a)) continue;
+        size_t part = per ? seen / per : 0;
+        if (part >= parts) part = parts - 1;
+        seen++;
+        if (part != index) pmm_mark_used(&pmm, a, a + PAGE_SIZE);
+    }
+    usable_bytes = (uint64_t)pmm.nfree * PAGE_SIZE + (pmm.heap_limit - pmm.heap_end);
 }

@@ -33,6 +33,7 @@ void pmm_init(struct pmm *p, uint64_t *bitmap, size_t npages)
     p->nfree = 0;
     memset(bitmap, 0xff, (npages + 63) / 64 * 8);
     p->heap_base = p->heap_brk = p->heap_end = 0;
+    p->alloc_floor = p->heap_limit = 0;
 }
 
 void pmm_mark_free(struct pmm *p, uintptr_t addr, uintptr_t end)
@@ -52,8 +53,8 @@ void pmm_mark_used(struct pmm *p, uintptr_t addr, uintptr_t end)
 uintptr_t pmm_alloc(struct pmm *p, size_t n)
 {
     if (n == 0 || n > p->npages) return PMM_FAIL;
-    size_t run = 0;
-    for (size_t i = p->npages; i-- > 0;) {
+    size_t run = 0, floor = p->alloc_floor / PMM_PAGE;
+    for (size_t i = p->npages; i-- > floor;) {
         run = used(p, i) ? 0 : run + 1;
         if (run == n) {
             for (size_t k = i; k < i + n; k++)
@@ -95,7 +96,7 @@ uintptr_t pmm_sbrk(struct pmm *p, intptr_t incr)
         return old;
     }
     uintptr_t want = old + (uintptr_t)incr;
-    if (want < old) return PMM_FAIL;
+    if (want < old || (p->heap_limit && want > p->heap_limit)) return PMM_FAIL;
     /* Reserve the pages between the reserved end and the new break, all or nothing. */
     size_t first = p->heap_end / PMM_PAGE, last = (want + PMM_PAGE - 1) / PMM_PAGE;
     if (last > p->npages) return PMM_FAIL;

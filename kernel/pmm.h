@@ -13,6 +13,9 @@ struct pmm {
     size_t npages;    /* pages the bitmap covers, from physical address 0 */
     size_t nfree;
     uintptr_t heap_base, heap_brk, heap_end; /* heap: [base, brk) in use, [brk, end) reserved */
+    /* Multi-core nodes (kernel/mem.c): pmm_alloc never returns pages below alloc_floor, and
+     * the heap never grows past heap_limit (0: no limit). */
+    uintptr_t alloc_floor, heap_limit;
 };
 
 /* Every page starts used; mark RAM free with pmm_mark_free. */

@@ -5,6 +5,7 @@
  * net/ap_coll.c.
  * Tested by tests/engine/ (`make unit-test`).
  */
+#include "net/ap_coll.h"
 #include "net/ap_internal.h"
 
 #include <stdlib.h>
@@ -71,6 +72,11 @@ int ap_init(struct ap *ap, const struct ap_config *cfg)
     ap->link = cfg->link;
     ap->nodes = cfg->nodes;
     ap->rank = cfg->rank;
+    /* Blocks that tile the job exactly, or none. */
+    ap->node_ranks = cfg->node_ranks > 1 && cfg->nodes % cfg->node_ranks == 0 &&
+                             cfg->node_ranks <= AP_COLL_MAX_SENDS
+                         ? cfg->node_ranks
+                         : 1;
     ap->job = cfg->job_id;
     ap->mtu = cfg->mtu && cfg->mtu < cfg->link->mtu ? cfg->mtu : cfg->link->mtu;
     if (ap->mtu < AP_HDR_LEN + 64)

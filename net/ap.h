@@ -227,6 +227,11 @@ struct ap_config {
     uint64_t stall_ns;        /* declare a peer dead that took none of our FC frames for
                                  this long, even while it says "not ready"; 0 = 6 x giveup */
     uint64_t coll_timeout_ns; /* a collective gives up waiting for a peer; 0 = 60 s */
+    /* Ranks per machine when they come in blocks (machine K holds ranks K*node_ranks ..
+     * K*node_ranks + node_ranks - 1, talking among themselves through shared memory; smp/):
+     * the barrier then meets inside each machine first and crosses the network between the
+     * machines' first ranks only. 0 or 1: every rank is its own machine. */
+    unsigned node_ranks;
 };
 
 /* A non-blocking send. Caller-owned; fields are the engine's: do not touch until complete. */

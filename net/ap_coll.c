@@ -341,9 +341,47 @@ static int check_reduce_args(struct ap *ap, const void *sendbuf, void *recvbuf, 
 
 /* ---- the collectives ---- */
 
+/* The barrier of ranks in blocks per machine (ap_config.node_ranks): each rank reports to
+ * its machine's first rank (through shared memory), those leaders run the dissemination
+ * barrier among themselves (one network round trip per doubling, as if each machine were one
+ * rank), then each leader releases its machine. A machine costs two local hops instead of its
+ * ranks crossing the network in every round. */
+static int barrier_blocks(struct ap *ap, uint32_t ep)
+{
+    unsigned c = ap->node_ranks, r = ap->rank, lead = r - r % c;
+    unsigned machines = ap->nodes / c, m = r / c;
+    struct round rd;
+    int err;
+    if (r != lead) {
+        round_init(&rd);
+        round_send(&rd, (int)lead, NULL, 0);
+        if ((err = round_run(ap, &rd, tag_of(ep, 0)))) return err;
+        round_init(&rd);
+        round_recv(&rd, (int)lead, NULL, 0);
+        return round_run(ap, &rd, tag_of(ep, 255));
+    }
+    for (unsigned k = 1; k < c; k++) {
+        round_init(&rd);
+        round_recv(&rd, (int)(lead + k), NULL, 0);
+        if ((err = round_run(ap, &rd, tag_of(ep, 0)))) return err;
+    }
+    unsigned step = 1;
+    for (unsigned d = 1; d < machines; d <<= 1, step++) {
+        round_init(&rd);
+        round_send(&rd, (int)((m + d) % machines * c), NULL, 0);
+        round_recv(&rd, (int)((m + machines - d) % machines * c), NULL, 0);
+        if ((err = round_run(ap, &rd, tag_of(ep, step)))) return err;
+    }
+    round_init(&rd);
+    for (unsigned k = 1; k < c; k++)
+        round_send(&rd, (int)(lead + k), NULL, 0);
+    return round_run(ap, &rd, tag_of(ep, 255));
+}
+
 int ap_barrier(struct ap *ap)
 {
     uint32_t ep = next_epoch(ap);
+    if (ap->node_ranks > 1) return barrier_blocks(ap, ep);
     unsigned n = ap->nodes, r = ap->rank;
     unsigned step = 0;
     for (unsigned d = 1; d < n; d <<= 1, step++) {

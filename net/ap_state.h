@@ -170,6 +170,7 @@ struct ap {
     struct ap_config cfg;
     struct link *link;
     unsigned nodes, rank;
+    unsigned node_ranks; /* > 1: ranks in blocks of this many per machine (ap_config) */
     uint32_t job;
     unsigned mtu, maxpay, ack_every;
     uint8_t auth; /* frames carry and need a SipHash tag */

@@ -1,10 +1,10 @@
 /*
  * net/job.c — the job layer's bare-machine platform: the kernel's command line, clock,
  * console (prefix and tap) and exit path, the TSC as entropy, and the boot NIC as the job's
- * link. Everything else (formation, engine, output forwarding, exit reports, summary) is
- * net/job_core.c, shared with the hosted runtime (hosted/job_host.c).
- * Blocking waits go idle through the kernel's idle policy (kernel/idle.h) when it halts;
- * under spin the engine gets no idle hook at all.
+ * link (on a multi-core node, this core's port of the node's switch, smp/). Everything else
+ * (formation, engine, output forwarding, exit reports, summary) is net/job_core.c, shared with the
+ * hosted runtime (hosted/job_host.c). Blocking waits go idle through the kernel's idle policy
+ * (kernel/idle.h) when it halts; under spin the engine gets no idle hook at all.
  */
 #include "net/job.h"
 #include "drivers/nic.h"
@@ -17,6 +17,7 @@
 #include "net/job_core.h"
 #include "net/siphash.h"
 #include "porto.h"
+#include "smp/smp.h"
 #include <string.h>
 
 static struct link job_nic_link;
@@ -24,6 +25,8 @@ static struct link job_nic_link;
 static struct link *open_nic_link(unsigned nodes, int rank)
 {
     (void)nodes, (void)rank;
+    struct link *core = smp_link(); /* a multi-core node: this core's port of its switch */
+    if (core) return core;
     link_from_nic(&job_nic_link, nic_require()); /* exits with a clear message without a NIC */
     return &job_nic_link;
 }
@@ -74,6 +77,8 @@ void job_start(void)
 {
     static struct job_platform plat;
     plat = bare_platform;
+    plat.cores = kernel_cores();
+    plat.core = kernel_core();
     if (idle_policy()->halt) plat.idle = bare_idle;
     job_core_start(&plat);
 }

@@ -317,9 +317,11 @@ void job_core_start(const struct job_platform *p)
 {
     plat = p;
     int64_t nodes = arg_int("nodes", 1);
-    if (nodes <= 1 && !arg("rank")) return;
-    if (nodes < 1 || nodes > JOB_MAX_NODES) {
-        say("job: bad command line: nodes=%ld (1..%d)\n", (long)nodes, JOB_MAX_NODES);
+    int64_t cores = plat->cores > 1 ? plat->cores : 1;
+    if (nodes <= 1 && cores == 1 && !arg("rank")) return;
+    if (nodes < 1 || nodes * cores > JOB_MAX_NODES) {
+        say("job: bad command line: nodes=%ld with %ld cores each (1..%d ranks)\n", (long)nodes,
+            (long)cores, JOB_MAX_NODES);
         plat->exit(PORTO_EXIT_PANIC);
     }
     int64_t rank = arg("rank") ? arg_int("rank", 0) : JOB_RANK_AUTO;
@@ -327,6 +329,8 @@ void job_core_start(const struct job_platform *p)
         say("job: bad command line: rank=%ld with nodes=%ld\n", (long)rank, (long)nodes);
         plat->exit(PORTO_EXIT_PANIC);
     }
+    if (rank != JOB_RANK_AUTO) rank = rank * cores + plat->core;
+    nodes *= cores;
     int kr = cmdline_get_hex(plat->words, "key", job_key, sizeof job_key);
     if (kr < 0) bad_arg("key", "must be 32 hex digits (a 128-bit key)");
     uint64_t job_id = 0;
@@ -361,7 +365,7 @@ void job_core_start(const struct job_platform *p)
         .idle = plat->idle,
         .idle_arg = plat->idle_arg,
     };
-    say("job: forming job 0x%016llx of %ld nodes (%s ranks, %s)\n", (unsigned long long)job_id,
+    say("job: forming job 0x%016llx of %ld ranks (%s ranks, %s)\n", (unsigned long long)job_id,
         (long)nodes, rank == JOB_RANK_AUTO ? "automatic" : "given",
         kr > 0 ? "frames authenticated (SipHash-2-4)" : "no key");
     uint64_t t0 = plat->now_ns();
@@ -406,6 +410,8 @@ void job_core_start(const struct job_platform *p)
         .giveup_ns = (uint64_t)peer_s * 1000000000ull,
         .rto_min_ns = (uint64_t)arg_int("rtomin", 0) * 1000000ull, /* ms; 0: engine's */
         .coll_timeout_ns = (uint64_t)coll_s * 1000000000ull,
+        /* Given ranks put a machine's cores in one block; automatic ones follow MAC order. */
+        .node_ranks = plat->cores > 1 && arg("rank") ? plat->cores : 1,
     };
     int ir = ap_init(&job_ap, &cfg);
     memset(&id, 0, sizeof id); /* the engine keeps its own copy of the session key */

@@ -37,6 +37,10 @@ struct job_platform {
     /* Optional: called when a wait made no progress (a host process yields the CPU). */
     void (*idle)(void *arg);
     void *idle_arg;
+    /* A node whose every core runs a rank (smp/): `cores` per node (0 or 1: one) and this
+     * core's index. Node K's core c is rank K*cores + c of nodes*cores; with automatic ranks
+     * the MAC order decides, as for single-core nodes. */
+    unsigned cores, core;
     /* The app's argument vector: rank 0's replaces the others' (room for max_args + NULL). */
     int *argc;
     char **argv;

@@ -176,6 +176,36 @@ static void test_open_programs_device(void **state)
         e->rx_ring);
 }
 
+/* A multi-core node's virtual MACs (smp/): RA1..RA15 valid, the rest cleared; more than 15
+ * turn on unicast promiscuous mode instead (the node's switch filters). */
+static void test_open_extra_macs(void **state)
+{
+    (void)state;
+    uint8_t macs[16][6];
+    for (int i = 0; i < 16; i++)
+        memcpy(macs[i], (uint8_t[6]){0x52, 0, 0x50, 0, 1, (uint8_t)i}, 6);
+    probe_ok();
+    struct nic_config cfg = {.extra_macs = (const uint8_t(*)[6])macs, .n_extra_macs = 2};
+    assert_int_equal(nic_open(&nic, &cfg), 0);
+    assert_int_equal(fake_reg(E1000_RAL0 + 8), 0x00500052u);
+    assert_int_equal(fake_reg(E1000_RAH0 + 8), 0x0001u | E1000_RAH_AV);
+    assert_int_equal(fake_reg(E1000_RAL0 + 16), 0x00500052u);
+    assert_int_equal(fake_reg(E1000_RAH0 + 16), 0x0101u | E1000_RAH_AV);
+    assert_false(fake_reg(E1000_RAH0 + 24) & E1000_RAH_AV);
+    assert_false(fake_reg(E1000_RCTL) & E1000_RCTL_UPE);
+    assert_true(fake_reg(E1000_RAH0) & E1000_RAH_AV); /* its own address stays */
+    nic_close(&nic);
+    page_free(nic.priv, 1);
+    fake_reset(test_mac);
+    probe_ok();
+    cfg.n_extra_macs = 16;
+    assert_int_equal(nic_open(&nic, &cfg), 0);
+    assert_true(fake_reg(E1000_RCTL) & E1000_RCTL_UPE);
+    assert_false(fake_reg(E1000_RAH0 + 8) & E1000_RAH_AV);
+    assert_int_equal(fake.rctl_writes, 1);
+    assert_true(e1000_driver.multi_unicast);
+}
+
 static void test_open_rounds_ring_sizes(void **state)
 {
     (void)state;
@@ -663,6 +693,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_probe_failures_are_clear, setup, teardown),
         cmocka_unit_test_setup_teardown(test_id_table_covers_qemu_models, setup, teardown),
         cmocka_unit_test_setup_teardown(test_open_programs_device, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_open_extra_macs, setup, teardown),
         cmocka_unit_test_setup_teardown(test_open_rounds_ring_sizes, setup, teardown),
         cmocka_unit_test_setup_teardown(test_open_jumbo, setup, teardown),
         cmocka_unit_test_setup_teardown(test_open_rejects_bad_mtu, setup, teardown),

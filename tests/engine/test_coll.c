@@ -260,6 +260,22 @@ static void test_barrier(void **state)
     }
 }
 
+/* Ranks in blocks per machine (ap_config.node_ranks, smp/): the two-level barrier holds the
+ * same promise, for blocks of 2, 3 and 4, one machine alone included; blocks that do not tile
+ * the job fall back to the flat barrier. */
+static void test_barrier_blocks(void **state)
+{
+    (void)state;
+    static const unsigned cases[][2] = {{2, 2}, {4, 2}, {6, 2}, {6, 3}, {8, 4}, {9, 3}, {5, 2}};
+    for (unsigned k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+        struct tc_opts o = opts(cases[k][0]);
+        o.ap.node_ranks = cases[k][1];
+        struct barrier_arg *b = calloc(1, sizeof(*b));
+        run(&o, barrier_node, b);
+        free(b);
+    }
+}
+
 static void test_small_1_to_9(void **state)
 {
     (void)state;
@@ -422,10 +438,15 @@ static void test_bad_args(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_barrier),      cmocka_unit_test(test_small_1_to_9),
-        cmocka_unit_test(test_large),        cmocka_unit_test(test_lossy),
-        cmocka_unit_test(test_dead_rank),    cmocka_unit_test(test_bad_args),
-        cmocka_unit_test(test_large_uneven), cmocka_unit_test(test_large_nothing_refused),
+        cmocka_unit_test(test_barrier),
+        cmocka_unit_test(test_barrier_blocks),
+        cmocka_unit_test(test_small_1_to_9),
+        cmocka_unit_test(test_large),
+        cmocka_unit_test(test_lossy),
+        cmocka_unit_test(test_dead_rank),
+        cmocka_unit_test(test_bad_args),
+        cmocka_unit_test(test_large_uneven),
+        cmocka_unit_test(test_large_nothing_refused),
         cmocka_unit_test(test_large_lossy),
     };
     if (getenv("TEST_FILTER")) cmocka_set_test_filter(getenv("TEST_FILTER"));

@@ -292,6 +292,30 @@ static void test_jumbo_mtu_refused_where_the_part_has_none(void **state)
     }
 }
 
+/* A multi-core node needs the NIC to receive on every core's MAC (smp/); tg3 filters on its
+ * own address only: it says so (multi_unicast false, nic_require_macs stops the node) and an
+ * open that asks anyway fails cleanly, taking nothing. */
+static void test_extra_unicast_addresses_refused(void **state)
+{
+    (void)state;
+    struct fx f = {0};
+    struct tg3_model_config c;
+    tg3_host_reset();
+    fx_config(&c, 0x1648, 1);
+    assert_int_equal(fx_probe(&f, 0, &c), 0);
+    assert_false(tg3_driver.multi_unicast);
+    long pages = tg3_host_pages_outstanding();
+    const uint8_t macs[1][6] = {{0x02, 0, 0, 0, 0, 1}};
+    struct nic_config nc = {.extra_macs = macs, .n_extra_macs = 1};
+    assert_int_equal(nic_open(&f.nic[0], &nc), -NIC_EINVAL);
+    assert_true(tg3_host_log_contains("extra unicast addresses are not supported"));
+    assert_int_equal(tg3_host_pages_outstanding(), pages);
+    nc.n_extra_macs = 0;
+    assert_int_equal(nic_open(&f.nic[0], &nc), 0); /* one address: as always */
+    nic_close(&f.nic[0]);
+    tg3_host_reset();
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -307,6 +331,7 @@ int main(void)
         cmocka_unit_test(test_5700_bx_in_pcix_mode_goes_indirect),
         cmocka_unit_test(test_asf_firmware_paused_before_reset),
         cmocka_unit_test(test_jumbo_mtu_refused_where_the_part_has_none),
+        cmocka_unit_test(test_extra_unicast_addresses_refused),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

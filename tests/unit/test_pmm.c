@@ -59,6 +59,22 @@ static void heap_grows_shrinks_and_stops_at_used_pages(void **state)
     assert_int_equal(pmm_alloc(&p, 1), 0x1ff000);
 }
 
+/* A multi-core node (kernel/mem.c): page allocations never below alloc_floor, the heap never
+ * past heap_limit. */
+static void floor_and_heap_limit(void **state)
+{
+    (void)state;
+    pmm_heap_init(&p, 0x120001);
+    p.alloc_floor = 0x3fe000;
+    p.heap_limit = 0x300000;
+    assert_int_equal(pmm_alloc(&p, 1), 0x3ff000);
+    assert_int_equal(pmm_alloc(&p, 1), 0x3fe000);
+    assert_int_equal(pmm_alloc(&p, 1), PMM_FAIL); /* free pages below the floor stay unused */
+    uintptr_t base = pmm_sbrk(&p, 0);
+    assert_int_not_equal(pmm_sbrk(&p, (intptr_t)(0x300000 - base)), PMM_FAIL);
+    assert_int_equal(pmm_sbrk(&p, 1), PMM_FAIL);
+}
+
 static void no_heap_without_free_memory(void **state)
 {
     (void)state;
@@ -76,6 +92,7 @@ int main(void)
         cmocka_unit_test_setup(counts_partial_pages_correctly, setup),
         cmocka_unit_test_setup(alloc_is_top_down_contiguous_and_freeable, setup),
         cmocka_unit_test_setup(heap_grows_shrinks_and_stops_at_used_pages, setup),
+        cmocka_unit_test_setup(floor_and_heap_limit, setup),
         cmocka_unit_test(no_heap_without_free_memory),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
