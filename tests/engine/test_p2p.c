@@ -774,15 +774,14 @@ static uint64_t fake_now(void)
     return fake_clock;
 }
 
-static void test_ack_piggyback_and_flush(void **state)
+/* Two engines on an in-memory switch, on the fake clock (the caller steps it). */
+static struct msw *fake_pair(struct ap a[2])
 {
-    (void)state;
     struct msw_opts so = {.nodes = 2};
     struct msw *sw = msw_create(&so);
     uint8_t macs[2][6];
     msw_mac(0, macs[0]);
     msw_mac(1, macs[1]);
-    struct ap a[2];
     for (int k = 0; k < 2; k++) {
         struct ap_config cfg = {.nodes = 2,
                                 .rank = (unsigned)k,
@@ -792,6 +791,14 @@ static void test_ack_piggyback_and_flush(void **state)
                                 .now_ns = fake_now};
         assert_int_equal(ap_init(&a[k], &cfg), 0);
     }
+    return sw;
+}
+
+static void test_ack_piggyback_and_flush(void **state)
+{
+    (void)state;
+    struct ap a[2];
+    struct msw *sw = fake_pair(a);
     uint8_t box[2][8];
     assert_int_equal(ap_port_open(&a[0], 1, box[0], 8, NULL, NULL, 0), 0);
     assert_int_equal(ap_port_open(&a[1], 1, box[1], 8, NULL, NULL, 0), 0);
@@ -833,21 +840,8 @@ static void test_lazyack_handler(void **state)
 {
     (void)state;
     for (int lazy = 0; lazy < 2; lazy++) {
-        struct msw_opts so = {.nodes = 2};
-        struct msw *sw = msw_create(&so);
-        uint8_t macs[2][6];
-        msw_mac(0, macs[0]);
-        msw_mac(1, macs[1]);
         struct ap a[2];
-        for (int k = 0; k < 2; k++) {
-            struct ap_config cfg = {.nodes = 2,
-                                    .rank = (unsigned)k,
-                                    .job_id = 1,
-                                    .macs = (const uint8_t(*)[6])macs,
-                                    .link = msw_link(sw, (unsigned)k),
-                                    .now_ns = fake_now};
-            assert_int_equal(ap_init(&a[k], &cfg), 0);
-        }
+        struct msw *sw = fake_pair(a);
         uint8_t box[2][8];
         unsigned flags = lazy ? AP_PORT_LAZYACK : 0;
         lazy_seen = 0;
