@@ -28,6 +28,25 @@ struct transport {
     int (*roundtrip)(struct transport *t, size_t size);
 };
 
+/* Waits for the echo of round trip `seq`: 0 when it came, 1 on a timeout (the socket's receive
+ * timeout; also an ICMP "refused" left by an earlier datagram when `refused_is_timeout`), -1
+ * on an error. Replies of the wrong size or to an earlier round trip are counted as stray. */
+static int await_echo(struct transport *t, size_t size, uint64_t seq, int refused_is_timeout)
+{
+    for (;;) {
+        ssize_t r = recv(t->fd, t->rx, t->rx_cap, 0);
+        if (r < 0) {
+            if (errno == EINTR) continue;
+            if (errno == EAGAIN || errno == EWOULDBLOCK) return 1;
+            if (errno == ECONNREFUSED && refused_is_timeout) return 1;
+            fprintf(stderr, "netbench: %s recv: %s\n", t->name, strerror(errno));
+            return -1;
+        }
+        if ((size_t)r == size && (size < 8 || memcmp(t->rx, &seq, 8) == 0)) return 0;
+        t->stray++;
+    }
+}
+
 static int udp_roundtrip(struct transport *t, size_t size)
 {
     /* Sizes of 8 bytes and more carry a sequence number so a late reply to a lost round
@@ -38,19 +57,7 @@ static int udp_roundtrip(struct transport *t, size_t size)
         perror("netbench: udp send");
         return -1;
     }
-    for (;;) {
-        ssize_t r = recv(t->fd, t->rx, t->rx_cap, 0);
-        if (r < 0) {
-            if (errno == EINTR) continue;
-            if (errno == EAGAIN || errno == EWOULDBLOCK) return 1;
-            if (errno == ECONNREFUSED) /* an ICMP error from an earlier datagram */
-                return 1;
-            perror("netbench: udp recv");
-            return -1;
-        }
-        if ((size_t)r == size && (size < 8 || memcmp(t->rx, &seq, 8) == 0)) return 0;
-        t->stray++;
-    }
+    return await_echo(t, size, seq, 1);
 }
 
 /* TIPC reliable datagrams to the server's echo service: the link layer retransmits, so a
@@ -67,17 +74,7 @@ static int tipc_roundtrip(struct transport *t, size_t size)
         perror("netbench: tipc sendto");
         return -1;
     }
-    for (;;) {
-        ssize_t r = recv(t->fd, t->rx, t->rx_cap, 0);
-        if (r < 0) {
-            if (errno == EINTR) continue;
-            if (errno == EAGAIN || errno == EWOULDBLOCK) return 1;
-            perror("netbench: tipc recv");
-            return -1;
-        }
-        if ((size_t)r == size && (size < 8 || memcmp(t->rx, &seq, 8) == 0)) return 0;
-        t->stray++;
-    }
+    return await_echo(t, size, seq, 0);
 }
 
 static int tcp_roundtrip(struct transport *t, size_t size)
